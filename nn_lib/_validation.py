@@ -1,0 +1,172 @@
+"""Checks applied at nn_lib's public boundary.
+
+Every function here raises ``ValueError`` or ``TypeError`` with a message that
+names the argument, says what was expected and shows what was given.  They
+are called once per public call, never inside a training loop's hot path.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping
+
+import numpy as np
+
+__all__: list[str] = []
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_array(name: str, value: object, ndim: int | None = 2, rows: int | None = None,
+                cols: int | None = None, allow_empty: bool = False) -> np.ndarray:
+    """Return ``value`` as a finite float64 array, or raise naming ``name``."""
+    if isinstance(value, (str, bytes, Mapping)) or value is None:
+        raise TypeError(f"{name}: expected a numeric array, got {_describe(value)}")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name}: expected a numeric array, got {_describe(value)}") from error
+    if ndim is not None and array.ndim != ndim:
+        raise ValueError(f"{name}: expected a {ndim}-D array, got shape {array.shape}")
+    if not allow_empty and array.size == 0:
+        raise ValueError(f"{name}: expected a non-empty array, got shape {array.shape}")
+    if rows is not None and array.shape[0] != rows:
+        raise ValueError(f"{name}: expected {rows} rows, got shape {array.shape}")
+    if cols is not None and array.shape[1] != cols:
+        raise ValueError(f"{name}: expected {cols} columns, got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name}: expected finite values, got NaN or infinity")
+    return array
+
+
+def check_labels(name: str, Y: object, m: int | None = None) -> np.ndarray:
+    """Return ``Y`` as a ``(1, m)`` float64 array of 0/1 labels."""
+    Y = check_array(name, Y, ndim=2, rows=1, cols=m)
+    if not np.all((Y == 0) | (Y == 1)):
+        bad = Y[(Y != 0) & (Y != 1)]
+        raise ValueError(f"{name}: expected labels 0 or 1, got {bad.flat[0]!r}")
+    return Y
+
+
+def check_X_Y(X: object, Y: object) -> tuple[np.ndarray, np.ndarray]:
+    """Validate data in the notes' layout: ``X`` (n_x, m), ``Y`` (1, m)."""
+    X = check_array("X", X, ndim=2)
+    Y = check_array("Y", Y, ndim=2, rows=1)
+    if Y.shape[1] != X.shape[1]:
+        raise ValueError(
+            f"Y: expected shape (1, {X.shape[1]}) to match the {X.shape[1]} columns "
+            f"(examples) of X, got shape {Y.shape}")
+    return X, check_labels("Y", Y)
+
+
+def check_real(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name}: expected a real number, got {_describe(value)}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name}: expected a finite number, got {value!r}")
+    return value
+
+
+def check_positive(name: str, value: object) -> float:
+    value = check_real(name, value)
+    if value <= 0:
+        raise ValueError(f"{name}: expected a number > 0, got {value!r}")
+    return value
+
+
+def check_nonnegative(name: str, value: object) -> float:
+    value = check_real(name, value)
+    if value < 0:
+        raise ValueError(f"{name}: expected a number >= 0, got {value!r}")
+    return value
+
+
+def check_beta(name: str, value: object) -> float:
+    value = check_real(name, value)
+    if not 0 <= value < 1:
+        raise ValueError(f"{name}: expected a number in [0, 1), got {value!r}")
+    return value
+
+
+def check_keep_prob(name: str, value: object) -> float:
+    value = check_real(name, value)
+    if not 0 < value <= 1:
+        raise ValueError(f"{name}: expected a probability in (0, 1], got {value!r}")
+    return value
+
+
+def check_int(name: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name}: expected an integer, got {_describe(value)}")
+    if value < minimum:
+        raise ValueError(f"{name}: expected an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def check_rng(name: str, value: object) -> np.random.Generator:
+    """Turn ``seed`` (None, an int or a Generator) into a Generator."""
+    if isinstance(value, np.random.Generator):
+        return value
+    if value is None:
+        return np.random.default_rng()
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name}: expected None, a non-negative integer or a "
+                        f"numpy.random.Generator, got {_describe(value)}")
+    if value < 0:
+        raise ValueError(f"{name}: expected a non-negative integer seed, got {value!r}")
+    return np.random.default_rng(int(value))
+
+
+def num_layers(parameters: object) -> int:
+    """Number of layers L of a parameter dict holding ``W1, b1, ..., WL, bL``."""
+    if not isinstance(parameters, Mapping):
+        raise TypeError(f"parameters: expected a dict with keys 'W1', 'b1', ..., "
+                        f"got {_describe(parameters)}")
+    L = len(parameters) // 2
+    expected = {f"{kind}{layer}" for layer in range(1, L + 1) for kind in "Wb"}
+    if L == 0 or len(parameters) % 2 or set(parameters) != expected:
+        raise ValueError(f"parameters: expected keys 'W1', 'b1', ..., 'WL', 'bL', "
+                         f"got keys {sorted(parameters)}")
+    return L
+
+
+def check_parameters(parameters: object, n_x: int | None = None) -> dict[str, np.ndarray]:
+    """Validate a parameter dict: keys, matching shapes and finite float values."""
+    L = num_layers(parameters)
+    checked: dict[str, np.ndarray] = {}
+    n_prev = n_x
+    for layer in range(1, L + 1):
+        W = check_array(f"parameters['W{layer}']", parameters[f"W{layer}"], ndim=2)  # type: ignore[index]
+        if n_prev is not None and W.shape[1] != n_prev:
+            source = "rows of X" if layer == 1 else f"rows of W{layer - 1}"
+            raise ValueError(f"parameters['W{layer}']: expected {n_prev} columns to match "
+                             f"the {source}, got shape {W.shape}")
+        b = check_array(f"parameters['b{layer}']", parameters[f"b{layer}"], ndim=2,  # type: ignore[index]
+                        rows=W.shape[0], cols=1)
+        checked[f"W{layer}"], checked[f"b{layer}"] = W, b
+        n_prev = W.shape[0]
+    if checked[f"W{L}"].shape[0] != 1:
+        raise ValueError(f"parameters['W{L}']: expected 1 row (one sigmoid output unit), "
+                         f"got shape {checked[f'W{L}'].shape}")
+    return checked
+
+
+def check_grads(grads: object, parameters: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Validate a gradient dict against ``parameters``: keys ``dW1``, ``db1``... same shapes."""
+    if not isinstance(grads, Mapping):
+        raise TypeError(f"grads: expected a dict with keys 'dW1', 'db1', ..., got {_describe(grads)}")
+    checked = {}
+    for key, value in parameters.items():
+        gkey = "d" + key
+        if gkey not in grads:
+            raise ValueError(f"grads: expected key {gkey!r} for parameter {key!r}, "
+                             f"got keys {sorted(grads)}")
+        checked[gkey] = check_array(f"grads[{gkey!r}]", grads[gkey], ndim=2,
+                                    rows=value.shape[0], cols=value.shape[1])
+    return checked

@@ -1,0 +1,158 @@
+"""Seeded two-dimensional, two-class data sets in the notes' layout, made with NumPy only.
+
+Every generator returns ``X`` of shape ``(2, m)`` (one example per column) and
+``Y`` of shape ``(1, m)`` with float64 labels 0.0 and 1.0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ._validation import (check_X_Y, check_int, check_nonnegative, check_rng)
+
+__all__ = ["make_moons", "make_curved_boundary", "make_regularization_data",
+           "train_test_split"]
+
+Array = NDArray[np.float64]
+Seed = int | np.random.Generator | None
+
+
+def make_moons(n_samples: int = 300, noise: float = 0.2, seed: Seed = None
+               ) -> tuple[Array, Array]:
+    r"""Two interleaving half circles, the notes' optimization data.
+
+    Class 0 lies on the upper half circle :math:`(\cos t, \sin t)`, class 1 on
+    the lower one :math:`(1 - \cos t, \tfrac12 - \sin t)`, with :math:`t`
+    evenly spaced in :math:`[0, \pi]`; Gaussian noise of standard deviation
+    ``noise`` is added to both coordinates and the columns are shuffled.
+
+    Parameters
+    ----------
+    n_samples : int
+        Total number of points, >= 2; class 0 gets the extra point when odd.
+    noise : float
+        Standard deviation of the Gaussian noise, >= 0.
+    seed : int, numpy.random.Generator or None
+        Source of randomness.
+
+    Returns
+    -------
+    X : ndarray of shape (2, n_samples)
+    Y : ndarray of shape (1, n_samples)
+    """
+    n_samples = check_int("n_samples", n_samples, 2)
+    noise = check_nonnegative("noise", noise)
+    rng = check_rng("seed", seed)
+    n_upper = (n_samples + 1) // 2
+    n_lower = n_samples - n_upper
+    t_upper = np.linspace(0.0, np.pi, n_upper)
+    t_lower = np.linspace(0.0, np.pi, n_lower)
+    X = np.hstack([np.vstack([np.cos(t_upper), np.sin(t_upper)]),
+                   np.vstack([1.0 - np.cos(t_lower), 0.5 - np.sin(t_lower)])])
+    Y = np.hstack([np.zeros(n_upper), np.ones(n_lower)])[np.newaxis, :]
+    X = X + noise * rng.standard_normal(X.shape)
+    order = rng.permutation(n_samples)
+    return X[:, order], Y[:, order]
+
+
+def _curved_boundary(x: Array) -> Array:
+    """The true decision boundary of :func:`make_curved_boundary`: class 1 lies above it."""
+    return 0.25 * np.sin(2.2 * x) + 0.15 * np.cos(4.0 * x)
+
+
+def make_curved_boundary(n_samples: int = 411, label_noise: float = 0.1, seed: Seed = None
+                         ) -> tuple[Array, Array]:
+    r"""Points on a square split by a wavy curve, with some labels flipped.
+
+    Points are uniform on :math:`[-0.75, 0.75]^2`. The clean label is 1 above
+    the curve :math:`x_2 = 0.25 \sin(2.2 x_1) + 0.15 \cos(4 x_1)` and 0 below.
+    Each label is then flipped with probability ``label_noise``: those points
+    carry no information about the boundary, and a network that fits them has
+    learned noise.
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of points, >= 1.
+    label_noise : float
+        Probability of flipping each label, in [0, 0.5).
+    seed : int, numpy.random.Generator or None
+        Source of randomness.
+
+    Returns
+    -------
+    X : ndarray of shape (2, n_samples)
+    Y : ndarray of shape (1, n_samples)
+    """
+    n_samples = check_int("n_samples", n_samples, 1)
+    label_noise = check_nonnegative("label_noise", label_noise)
+    if label_noise >= 0.5:
+        raise ValueError(f"label_noise: expected a probability in [0, 0.5), got {label_noise!r}")
+    rng = check_rng("seed", seed)
+    X = rng.uniform(-0.75, 0.75, size=(2, n_samples))
+    clean = X[1] > _curved_boundary(X[0])
+    flipped = rng.random(n_samples) < label_noise
+    Y = (clean ^ flipped).astype(np.float64)[np.newaxis, :]
+    return X, Y
+
+
+def make_regularization_data(n_train: int = 211, n_test: int = 200, label_noise: float = 0.1,
+                             seed: Seed = 1) -> tuple[Array, Array, Array, Array]:
+    """The book's regularization data: :func:`make_curved_boundary` split 211 / 200.
+
+    The sizes match the notes' data set (which we cannot ship); the points and
+    therefore the accuracies differ from the notes' published ones.
+
+    Parameters
+    ----------
+    n_train, n_test : int
+        Sizes of the training and test sets, >= 1.
+    label_noise : float
+        Probability of flipping each label, in [0, 0.5).
+    seed : int, numpy.random.Generator or None
+        Source of randomness; the default 1 gives the data used throughout the book.
+
+    Returns
+    -------
+    X_train : ndarray of shape (2, n_train)
+    Y_train : ndarray of shape (1, n_train)
+    X_test : ndarray of shape (2, n_test)
+    Y_test : ndarray of shape (1, n_test)
+    """
+    n_train = check_int("n_train", n_train, 1)
+    n_test = check_int("n_test", n_test, 1)
+    X, Y = make_curved_boundary(n_train + n_test, label_noise=label_noise, seed=seed)
+    return X[:, :n_train], Y[:, :n_train], X[:, n_train:], Y[:, n_train:]
+
+
+def train_test_split(X: ArrayLike, Y: ArrayLike, n_test: int, seed: Seed = None
+                     ) -> tuple[Array, Array, Array, Array]:
+    """Shuffle the columns of ``X`` and ``Y`` together and split off ``n_test`` of them.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_x, m)
+    Y : array_like of shape (1, m)
+        Labels, 0 or 1.
+    n_test : int
+        Number of test examples, in [1, m - 1].
+    seed : int, numpy.random.Generator or None
+        Source of randomness for the shuffle.
+
+    Returns
+    -------
+    X_train : ndarray of shape (n_x, m - n_test)
+    Y_train : ndarray of shape (1, m - n_test)
+    X_test : ndarray of shape (n_x, n_test)
+    Y_test : ndarray of shape (1, n_test)
+    """
+    X, Y = check_X_Y(X, Y)
+    m = X.shape[1]
+    n_test = check_int("n_test", n_test, 1)
+    if n_test >= m:
+        raise ValueError(f"n_test: expected at most {m - 1} so that the training set is not "
+                         f"empty, got {n_test}")
+    order = check_rng("seed", seed).permutation(m)
+    train, test = order[n_test:], order[:n_test]
+    return X[:, train], Y[:, train], X[:, test], Y[:, test]

@@ -1,0 +1,384 @@
+"""Gradient checking: compare backpropagation with two-sided finite differences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ._validation import (check_X_Y, check_array, check_grads, check_nonnegative,
+                          check_parameters, check_positive, check_rng)
+from .losses import _cross_entropy_with_logits
+from .network import ForwardCache, _backward, _check_masks, _forward, _keep_probs
+
+__all__ = ["dictionary_to_vector", "vector_to_dictionary", "gradients_to_vector",
+           "relative_difference", "numerical_gradient", "gradient_check", "check_gradients",
+           "GradientCheckResult"]
+
+Array = NDArray[np.float64]
+Layout = list[tuple[str, tuple[int, ...]]]
+
+#: Largest number of perturbed copies of one layer's activations held in memory at
+#: once by the vectorized check, counted in float64 entries (32 MiB).
+_CHUNK_ENTRIES = 4_000_000
+
+
+def _layout(parameters: Mapping[str, Array]) -> Layout:
+    L = len(parameters) // 2
+    return [(key, np.shape(parameters[key])) for l in range(1, L + 1) for key in (f"W{l}", f"b{l}")]
+
+
+def dictionary_to_vector(parameters: Mapping[str, ArrayLike]) -> tuple[Array, Layout]:
+    r"""Flatten ``W1, b1, ..., WL, bL`` into one vector :math:`\theta`.
+
+    Parameters
+    ----------
+    parameters : dict of str to array_like
+
+    Returns
+    -------
+    theta : ndarray of shape (P,)
+        The entries of ``W1`` (row by row), then ``b1``, ``W2``, ... ``bL``;
+        :math:`P` is the total number of parameters.
+    layout : list of (str, tuple)
+        Name and shape of each block, in order; :func:`vector_to_dictionary` inverts.
+    """
+    params = check_parameters(parameters)
+    layout = _layout(params)
+    return np.concatenate([params[key].ravel() for key, _ in layout]), layout
+
+
+def vector_to_dictionary(theta: ArrayLike, layout: Layout) -> dict[str, Array]:
+    """Cut a vector back into a parameter dict (inverse of :func:`dictionary_to_vector`).
+
+    Parameters
+    ----------
+    theta : array_like of shape (P,)
+    layout : list of (str, tuple)
+        From :func:`dictionary_to_vector`.
+
+    Returns
+    -------
+    dict of str to ndarray
+        Arrays that do not share memory with ``theta``.
+    """
+    size = sum(int(np.prod(shape)) for _, shape in layout)
+    theta = check_array("theta", theta, ndim=1, rows=size)
+    return _unflatten(theta, layout)
+
+
+def _unflatten(theta: Array, layout: Layout) -> dict[str, Array]:
+    parameters, start = {}, 0
+    for key, shape in layout:
+        size = int(np.prod(shape))
+        parameters[key] = theta[start:start + size].reshape(shape).copy()
+        start += size
+    return parameters
+
+
+def gradients_to_vector(grads: Mapping[str, ArrayLike], layout: Layout) -> Array:
+    """Flatten ``dW1, db1, ..., dWL, dbL`` in the order of ``layout``.
+
+    Parameters
+    ----------
+    grads : dict of str to array_like
+        ``grads["d" + name]`` for every block ``name`` of ``layout``.
+    layout : list of (str, tuple)
+
+    Returns
+    -------
+    ndarray of shape (P,)
+    """
+    template = {key: np.empty(shape) for key, shape in layout}
+    checked = check_grads(grads, template)
+    return np.concatenate([checked["d" + key].ravel() for key, _ in layout])
+
+
+def relative_difference(grad: ArrayLike, gradapprox: ArrayLike) -> float:
+    r"""The notes' equation 4.
+
+    .. math:: \text{difference} = \frac{\lVert grad - gradapprox \rVert_2}
+              {\lVert grad \rVert_2 + \lVert gradapprox \rVert_2}
+
+    It is 0 for equal vectors, 1 when one of them is zero and the other is not,
+    and at most 1 always. Two zero vectors give 0.
+
+    Parameters
+    ----------
+    grad, gradapprox : array_like of shape (P,)
+
+    Returns
+    -------
+    float
+    """
+    grad = check_array("grad", grad, ndim=None)
+    gradapprox = check_array("gradapprox", gradapprox, ndim=None)
+    if grad.shape != gradapprox.shape:
+        raise ValueError(f"gradapprox: expected shape {grad.shape} like grad, got {gradapprox.shape}")
+    denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)
+    if denominator == 0:
+        return 0.0
+    return float(np.linalg.norm(grad - gradapprox) / denominator)
+
+
+def numerical_gradient(J: Callable[[Array], float], theta: ArrayLike,
+                       epsilon: float = 1e-7) -> Array:
+    r"""Two-sided finite differences of a scalar function (the notes' equation 3).
+
+    .. math:: gradapprox_i = \frac{J(\theta + \varepsilon e_i) - J(\theta - \varepsilon e_i)}{2\varepsilon}
+
+    Its error is :math:`O(\varepsilon^2)` from truncation plus about
+    :math:`\text{eps}_\text{machine} |J| / \varepsilon` from rounding.
+
+    Parameters
+    ----------
+    J : callable
+        ``J(theta) -> float``.
+    theta : array_like of shape (P,)
+        Point at which to differentiate.
+    epsilon : float
+        Step :math:`\varepsilon > 0`.
+
+    Returns
+    -------
+    ndarray of shape (P,)
+    """
+    theta = check_array("theta", theta, ndim=1)
+    epsilon = check_positive("epsilon", epsilon)
+    gradapprox = np.empty_like(theta)
+    for i in range(theta.size):
+        theta_plus = theta.copy()
+        theta_plus[i] += epsilon
+        theta_minus = theta.copy()
+        theta_minus[i] -= epsilon
+        gradapprox[i] = (J(theta_plus) - J(theta_minus)) / (2.0 * epsilon)
+    return gradapprox
+
+
+@dataclass(frozen=True)
+class GradientCheckResult:
+    """Outcome of :func:`check_gradients`.
+
+    Attributes
+    ----------
+    difference : float
+        Equation 4 over all parameters.
+    block_differences : dict of str to float
+        Equation 4 restricted to each block (``"W1"``, ``"b1"``, ...).
+    grad : ndarray of shape (P,)
+        The gradient being checked, flattened.
+    gradapprox : ndarray of shape (P,)
+        The finite-difference gradient, flattened the same way.
+    layout : list of (str, tuple)
+        Block names and shapes, in the order of the vectors.
+    threshold : float
+        The check passes when ``difference < threshold``.
+    """
+
+    difference: float
+    block_differences: dict[str, float]
+    grad: Array
+    gradapprox: Array
+    layout: Layout
+    threshold: float = 1e-7
+
+    @property
+    def passed(self) -> bool:
+        """True when ``difference < threshold``."""
+        return self.difference < self.threshold
+
+    @property
+    def worst_block(self) -> str:
+        """Name of the block (``"W2"``, ``"b1"``...) whose gradient disagrees most."""
+        return max(self.block_differences, key=self.block_differences.__getitem__)
+
+    def __str__(self) -> str:
+        verdict = "passed" if self.passed else "FAILED"
+        blocks = ", ".join(f"{key}: {value:.1e}" for key, value in self.block_differences.items())
+        return (f"gradient check {verdict}: difference {self.difference:.3e} "
+                f"(threshold {self.threshold:g}); worst block {self.worst_block}; {blocks}")
+
+
+def _cost(X: Array, Y: Array, parameters: Mapping[str, Array], keep_prob: tuple[float, ...],
+          masks: Sequence[NDArray[np.bool_] | None], lambd: float) -> float:
+    """J(theta): cross-entropy from the logits, plus the L2 term."""
+    cache = _forward(X, parameters, keep_prob, None, masks)
+    L = len(keep_prob) - 1
+    cost = _cross_entropy_with_logits(cache.Z[L], Y)  # type: ignore[arg-type]
+    if lambd:
+        cost += lambd / (2 * X.shape[1]) * sum(float(np.sum(np.square(parameters[f"W{l}"])))
+                                               for l in range(1, L + 1))
+    return cost
+
+
+def _gradapprox_loop(X: Array, Y: Array, parameters: Mapping[str, Array],
+                     keep_prob: tuple[float, ...], masks: Sequence[NDArray[np.bool_] | None],
+                     lambd: float, epsilon: float) -> Array:
+    theta, layout = dictionary_to_vector(parameters)
+    return numerical_gradient(
+        lambda t: _cost(X, Y, _unflatten(t, layout), keep_prob, masks, lambd), theta, epsilon)
+
+
+def _perturbed_costs(cache: ForwardCache, Y: Array, l: int, is_weight: bool, rows: Array,
+                     cols: Array, step: float) -> Array:
+    """Cross-entropy after adding ``step`` to entry ``(rows[k], cols[k])`` of layer ``l``, for each k."""
+    parameters, keep_prob, L = cache.parameters, cache.keep_prob, len(cache.Z) - 1
+    k = np.arange(rows.size)
+    Z = np.repeat(cache.Z[l][np.newaxis], rows.size, axis=0)  # type: ignore[index]
+    Z[k, rows, :] += step * cache.A[l - 1][cols] if is_weight else step
+    for layer in range(l, L):
+        A = np.maximum(Z, 0.0)
+        if cache.D[layer] is not None:
+            A = A * cache.D[layer] / keep_prob[layer]
+        Z = parameters[f"W{layer + 1}"] @ A + parameters[f"b{layer + 1}"]
+    return np.mean(np.logaddexp(0.0, Z) - Y * Z, axis=(1, 2))
+
+
+def _gradapprox_vectorized(X: Array, Y: Array, parameters: Mapping[str, Array],
+                           keep_prob: tuple[float, ...],
+                           masks: Sequence[NDArray[np.bool_] | None],
+                           lambd: float, epsilon: float) -> Array:
+    r"""Equation 3 for all P parameters, batched over perturbations with NumPy.
+
+    Perturbing one entry of layer ``l`` leaves the layers below ``l`` unchanged and
+    changes a single row of :math:`Z^{[l]}`, by :math:`\pm\varepsilon A^{[l-1]}_{c,:}`
+    for a weight :math:`W^{[l]}_{rc}`, by :math:`\pm\varepsilon` for a bias. The
+    perturbations of a block are stacked along a new leading axis and propagated
+    from layer ``l`` on together, in chunks that bound the memory used.
+    """
+    cache = _forward(X, parameters, keep_prob, None, masks)
+    m = X.shape[1]
+    widest = max(max(parameters[key].shape) for key in parameters)
+    chunk = max(1, _CHUNK_ENTRIES // (widest * m))
+    pieces = []
+    for key, shape in _layout(parameters):
+        l, is_weight = int(key[1:]), key[0] == "W"
+        rows, cols = np.unravel_index(np.arange(int(np.prod(shape))), shape)
+        block = np.empty(rows.size)
+        for start in range(0, rows.size, chunk):
+            r, c = rows[start:start + chunk], cols[start:start + chunk]
+            plus = _perturbed_costs(cache, Y, l, is_weight, r, c, epsilon)
+            minus = _perturbed_costs(cache, Y, l, is_weight, r, c, -epsilon)
+            block[start:start + r.size] = (plus - minus) / (2.0 * epsilon)
+        if lambd and is_weight:
+            w = parameters[key].ravel()
+            # Only the perturbed entry's square changes in the L2 term.
+            block += lambd / (2 * m) * ((w + epsilon) ** 2 - (w - epsilon) ** 2) / (2.0 * epsilon)
+        pieces.append(block)
+    return np.concatenate(pieces)
+
+
+def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayLike,
+                    lambd: float = 0.0, epsilon: float = 1e-7,
+                    keep_prob: float | Sequence[float] = 1.0,
+                    masks: Sequence[ArrayLike | None] | None = None,
+                    seed: int | np.random.Generator | None = None,
+                    grads: Mapping[str, ArrayLike] | None = None,
+                    method: str = "vectorized", threshold: float = 1e-7) -> GradientCheckResult:
+    r"""Compare a gradient with two-sided finite differences, block by block.
+
+    The cost is :math:`J(\theta)`, the notes' equation 2 (equation 1 when
+    :math:`\lambda = 0`) computed from the logits. ``gradapprox`` comes from
+    equation 3 applied to every entry of :math:`\theta`
+    (:func:`dictionary_to_vector`), and the result reports equation 4 over all
+    parameters and over each block.
+
+    **Dropout.** The notes say gradient checking cannot be used with dropout,
+    because every evaluation of :math:`J` would draw new masks. Holding the
+    masks fixed makes :math:`J` an ordinary deterministic function of
+    :math:`\theta` (the cost of one thinned network), whose gradient is what the
+    backward pass computes with those masks. With ``keep_prob < 1`` the masks
+    are drawn once (from ``seed``) or taken from ``masks``, and reused for the
+    backward pass and for all :math:`2P` perturbed evaluations.
+
+    Parameters
+    ----------
+    parameters : dict of str to array_like
+        ``W1, b1, ..., WL, bL``.
+    X : array_like of shape (n_x, m)
+    Y : array_like of shape (1, m)
+        Labels, 0 or 1.
+    lambd : float
+        L2 strength :math:`\lambda \ge 0`.
+    epsilon : float
+        Finite-difference step :math:`\varepsilon > 0`.
+    keep_prob : float or sequence of float
+        Dropout keep probability of the hidden layers.
+    masks : list, optional
+        Fixed dropout masks indexed by layer, as in :func:`nn_lib.forward_propagation`.
+    seed : int, numpy.random.Generator or None
+        Draws the masks when ``keep_prob < 1`` and ``masks`` is None.
+    grads : dict of str to array_like, optional
+        The gradient to check (``dW1, db1, ...``), e.g. from your own backward
+        pass. Default: :func:`nn_lib.backward_propagation` with the same masks.
+    method : {"vectorized", "loop"}
+        ``"loop"`` perturbs one parameter per Python iteration, as the book
+        explains; ``"vectorized"`` gives the same numbers much faster.
+    threshold : float
+        Pass threshold for ``difference``.
+
+    Returns
+    -------
+    GradientCheckResult
+    """
+    X, Y = check_X_Y(X, Y)
+    params = check_parameters(parameters, n_x=X.shape[0])
+    lambd = check_nonnegative("lambd", lambd)
+    epsilon = check_positive("epsilon", epsilon)
+    threshold = check_positive("threshold", threshold)
+    if method not in ("vectorized", "loop"):
+        raise ValueError(f"method: expected 'vectorized' or 'loop', got {method!r}")
+    L = len(params) // 2
+    probs = _keep_probs(keep_prob, L)
+    if masks is not None:
+        shapes = [(params[f"W{l}"].shape[0], X.shape[1]) for l in range(1, L + 1)]
+        fixed = _check_masks(masks, shapes)
+        missing = [l for l in range(1, L) if probs[l] < 1 and fixed[l] is None]
+        if missing:
+            raise ValueError(f"masks: expected a mask for every hidden layer with keep_prob < 1, "
+                             f"got None for layer(s) {missing}")
+    else:
+        fixed = _forward(X, params, probs, check_rng("seed", seed)).D
+    layout = _layout(params)
+    if grads is None:
+        grads = _backward(Y, _forward(X, params, probs, None, fixed), lambd)
+    grad = gradients_to_vector(grads, layout)
+    approximate = _gradapprox_loop if method == "loop" else _gradapprox_vectorized
+    gradapprox = approximate(X, Y, params, probs, fixed, lambd, epsilon)
+    blocks, start = {}, 0
+    for key, shape in layout:
+        size = int(np.prod(shape))
+        blocks[key] = relative_difference(grad[start:start + size], gradapprox[start:start + size])
+        start += size
+    return GradientCheckResult(difference=relative_difference(grad, gradapprox),
+                               block_differences=blocks, grad=grad, gradapprox=gradapprox,
+                               layout=layout, threshold=threshold)
+
+
+def gradient_check(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayLike,
+                   lambd: float = 0.0, epsilon: float = 1e-7, **kwargs: object) -> float:
+    r"""Relative difference (equation 4) between backpropagation and finite differences.
+
+    A thin wrapper around :func:`check_gradients` that returns only
+    ``difference``: below about :math:`10^{-7}` the backward pass is almost
+    certainly right; above :math:`10^{-3}` it almost certainly has a bug.
+
+    Parameters
+    ----------
+    parameters : dict of str to array_like
+    X : array_like of shape (n_x, m)
+    Y : array_like of shape (1, m)
+    lambd : float
+    epsilon : float
+    **kwargs
+        ``keep_prob``, ``masks``, ``seed``, ``grads``, ``method``: see
+        :func:`check_gradients`.
+
+    Returns
+    -------
+    float
+    """
+    return check_gradients(parameters, X, Y, lambd=lambd, epsilon=epsilon,
+                           **kwargs).difference  # type: ignore[arg-type]

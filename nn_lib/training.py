@@ -1,0 +1,288 @@
+"""Mini-batches and the training loop."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ._validation import (check_X_Y, check_array, check_int, check_nonnegative,
+                          check_parameters, check_rng)
+from .initializers import initialize_parameters
+from .losses import _cross_entropy_with_logits
+from .gradient_check import _layout
+from .network import _backward, _forward, _keep_probs
+from .optimizers import GradientDescent, Optimizer
+from .schedules import Schedule
+
+__all__ = ["random_mini_batches", "train", "TrainingResult", "optimizer_path"]
+
+Array = NDArray[np.float64]
+Seed = int | np.random.Generator | None
+
+
+def _views(theta: Array, layout: list[tuple[str, tuple[int, ...]]]) -> dict[str, Array]:
+    views, start = {}, 0
+    for key, shape in layout:
+        size = shape[0] * shape[1]
+        views[key] = theta[start:start + size].reshape(shape)
+        start += size
+    return views
+
+
+def _mini_batches(X: Array, Y: Array, size: int, rng: np.random.Generator
+                  ) -> list[tuple[Array, Array]]:
+    order = rng.permutation(X.shape[1])
+    X, Y = X[:, order], Y[:, order]
+    return [(X[:, k:k + size], Y[:, k:k + size]) for k in range(0, X.shape[1], size)]
+
+
+def random_mini_batches(X: ArrayLike, Y: ArrayLike, mini_batch_size: int = 64,
+                        seed: Seed = None) -> list[tuple[Array, Array]]:
+    r"""Shuffle the examples, then cut them into mini-batches.
+
+    The columns of ``X`` and ``Y`` are permuted together, then split into
+    :math:`\lceil m / \text{mini\_batch\_size} \rceil` consecutive batches
+    :math:`(X^{\{t\}}, Y^{\{t\}})`. All have ``mini_batch_size`` examples except
+    the last, which holds the remaining :math:`m \bmod \text{mini\_batch\_size}`
+    when that is not zero.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_x, m)
+    Y : array_like of shape (1, m)
+        Labels, 0 or 1.
+    mini_batch_size : int
+        >= 1. Values above ``m`` give one batch of all examples.
+    seed : int, numpy.random.Generator or None
+        Source of the permutation. Pass one Generator for all epochs so that each
+        epoch gets a new order.
+
+    Returns
+    -------
+    list of (ndarray of shape (n_x, b), ndarray of shape (1, b))
+    """
+    X, Y = check_X_Y(X, Y)
+    mini_batch_size = check_int("mini_batch_size", mini_batch_size, 1)
+    return _mini_batches(X, Y, mini_batch_size, check_rng("seed", seed))
+
+
+@dataclass
+class TrainingResult:
+    """What :func:`train` returns.
+
+    Attributes
+    ----------
+    parameters : dict of str to ndarray
+        The trained ``W1, b1, ..., WL, bL``.
+    costs : ndarray of shape (k,)
+        Cost recorded at the epochs in ``epochs``: the average over the epoch of
+        the mini-batch costs (cross-entropy plus the L2 term when ``lambd > 0``),
+        each computed on the batch before its update, as in the notes.
+    epochs : ndarray of int, shape (k,)
+        Epoch (0-based) of each entry of ``costs``.
+    step_costs : ndarray of shape (num_epochs * batches_per_epoch,) or None
+        The cost of every mini-batch, when ``record_steps=True``.
+    learning_rates : ndarray of shape (num_epochs,)
+        The learning rate used in each epoch.
+    optimizer : Optimizer
+        The optimizer after training. Its state is kept for the parameters
+        flattened into one vector under the name ``"theta"``, in the order of
+        :func:`nn_lib.dictionary_to_vector`.
+    """
+
+    parameters: dict[str, Array]
+    costs: Array
+    epochs: NDArray[np.int64]
+    learning_rates: Array
+    optimizer: Optimizer
+    step_costs: Array | None = field(default=None)
+
+
+def _seed_sequence(seed: Seed) -> list[np.random.Generator]:
+    """Three independent generators: initialization, shuffling, dropout."""
+    if isinstance(seed, np.random.Generator):
+        return list(seed.spawn(3))
+    check_rng("seed", seed)
+    return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3)]
+
+
+def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
+          optimizer: Optimizer | None = None, num_epochs: int = 1000,
+          mini_batch_size: int | None = None, lambd: float = 0.0,
+          keep_prob: float | Sequence[float] = 1.0, seed: Seed = None,
+          initialization: str = "he", parameters: Mapping[str, ArrayLike] | None = None,
+          lr_schedule: Schedule | Callable[[float, int], float] | None = None,
+          cost_every: int = 1, record_steps: bool = False,
+          print_every: int | None = None) -> TrainingResult:
+    r"""Train a LINEAR->RELU (x L-1) -> LINEAR->SIGMOID network.
+
+    Each epoch shuffles the data into mini-batches (or uses all of it at once
+    when ``mini_batch_size`` is None) and, for every batch, runs the forward pass
+    (with inverted dropout when ``keep_prob < 1``), the backward pass (with the
+    L2 term when ``lambd > 0``; both may be used together) and one optimizer
+    step. One epoch is one pass over the data: with full batches, one epoch is
+    one iteration of the notes' loop.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_x, m)
+    Y : array_like of shape (1, m)
+        Labels, 0 or 1.
+    layer_dims : sequence of int
+        ``[n_x, n_1, ..., 1]``; ``layer_dims[0]`` must equal ``n_x`` and the last entry 1.
+    optimizer : Optimizer, optional
+        Default ``GradientDescent(learning_rate=0.01)``. It is copied: the object you
+        pass is not modified, and the trained copy is returned in the result.
+    num_epochs : int
+        >= 1.
+    mini_batch_size : int or None
+        None for full-batch training, else >= 1.
+    lambd : float
+        L2 strength :math:`\lambda \ge 0`.
+    keep_prob : float or sequence of float
+        Dropout keep probability of the hidden layers, in (0, 1].
+    seed : int, numpy.random.Generator or None
+        One seed drives three independent streams (initialization, shuffling,
+        dropout), so the same seed gives bit-identical results, and runs that
+        differ only in ``keep_prob`` or ``mini_batch_size`` start from the same weights.
+    initialization : str
+        Method of :func:`nn_lib.initialize_parameters` (default ``"he"``).
+    parameters : dict, optional
+        Start from these parameters instead of initializing.
+    lr_schedule : callable, optional
+        ``lr_schedule(learning_rate0, epoch) -> learning_rate``, e.g.
+        :class:`nn_lib.InverseTimeDecay`; ``learning_rate0`` is the optimizer's rate.
+    cost_every : int
+        Record the cost every ``cost_every`` epochs (and at the last epoch).
+    record_steps : bool
+        Also record the cost of every mini-batch step.
+    print_every : int or None
+        Print the cost every ``print_every`` epochs (to stderr); None prints nothing.
+
+    Returns
+    -------
+    TrainingResult
+    """
+    X, Y = check_X_Y(X, Y)
+    if optimizer is None:
+        optimizer = GradientDescent(learning_rate=0.01)
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer: expected an nn_lib Optimizer such as Adam(), "
+                        f"got {type(optimizer).__name__}")
+    optimizer = optimizer.copy()
+    num_epochs = check_int("num_epochs", num_epochs, 1)
+    if mini_batch_size is not None:
+        mini_batch_size = check_int("mini_batch_size", mini_batch_size, 1)
+    lambd = check_nonnegative("lambd", lambd)
+    cost_every = check_int("cost_every", cost_every, 1)
+    if print_every is not None:
+        print_every = check_int("print_every", print_every, 1)
+    if lr_schedule is not None and not callable(lr_schedule):
+        raise TypeError(f"lr_schedule: expected a callable (learning_rate0, epoch) -> rate, "
+                        f"got {lr_schedule!r}")
+    init_rng, shuffle_rng, dropout_rng = _seed_sequence(seed)
+    if parameters is None:
+        parameters = initialize_parameters(layer_dims, method=initialization, seed=init_rng)
+        if layer_dims[-1] != 1:
+            raise ValueError(f"layer_dims: expected last entry 1 (one sigmoid output unit), "
+                             f"got {list(layer_dims)!r}")
+    params = {key: value.copy() for key, value in check_parameters(parameters).items()}
+    L = len(params) // 2
+    shapes = [params["W1"].shape[1]] + [params[f"W{l}"].shape[0] for l in range(1, L + 1)]
+    if shapes[0] != X.shape[0]:
+        raise ValueError(f"layer_dims: expected first entry {X.shape[0]} (the number of rows "
+                         f"of X), got {list(layer_dims)!r}")
+    if list(layer_dims) != shapes:
+        raise ValueError(f"layer_dims: expected {shapes} to match the parameters, "
+                         f"got {list(layer_dims)!r}")
+    probs = _keep_probs(keep_prob, L)
+    m = X.shape[1]
+
+    # The optimizer updates one flat vector theta; params holds views into it, so a
+    # step costs a dozen NumPy calls whatever the depth of the network.
+    layout = _layout(params)
+    theta = np.concatenate([params[key].ravel() for key, _ in layout])
+    params = _views(theta, layout)
+    learning_rate0 = optimizer.learning_rate
+    costs, epochs, step_costs, rates = [], [], [], np.empty(num_epochs)
+    full_batch = [(X, Y)]
+    started = time.perf_counter()
+    for epoch in range(num_epochs):
+        if lr_schedule is not None:
+            optimizer.learning_rate = float(lr_schedule(learning_rate0, epoch))
+        rates[epoch] = optimizer.learning_rate
+        batches = (full_batch if mini_batch_size is None
+                   else _mini_batches(X, Y, mini_batch_size, shuffle_rng))
+        record = epoch % cost_every == 0 or epoch == num_epochs - 1
+        total = 0.0
+        for Xb, Yb in batches:
+            cache = _forward(Xb, params, probs, dropout_rng)
+            if record or record_steps:
+                cost = _cross_entropy_with_logits(cache.Z[L], Yb)  # type: ignore[arg-type]
+                if lambd:
+                    cost += lambd / (2 * Xb.shape[1]) * sum(
+                        float(np.sum(params[f"W{l}"] ** 2)) for l in range(1, L + 1))
+                total += cost * Xb.shape[1]
+                if record_steps:
+                    step_costs.append(cost)
+            grads = _backward(Yb, cache, lambd)
+            dtheta = np.concatenate([grads["d" + key].ravel() for key, _ in layout])
+            theta = optimizer._step({"theta": theta}, {"dtheta": dtheta})["theta"]
+            params = _views(theta, layout)
+        if record:
+            costs.append(total / m)
+            epochs.append(epoch)
+            if not np.isfinite(costs[-1]):
+                raise FloatingPointError(
+                    f"train: the cost became {costs[-1]} at epoch {epoch}; the learning "
+                    f"rate {optimizer.learning_rate} is probably too large")
+            if print_every is not None and epoch % print_every == 0:
+                print(f"epoch {epoch:>6d}  cost {costs[-1]:.6f}  "
+                      f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+    return TrainingResult(parameters={key: value.copy() for key, value in params.items()}, costs=np.array(costs),
+                          epochs=np.array(epochs, dtype=np.int64), learning_rates=rates,
+                          optimizer=optimizer,
+                          step_costs=np.array(step_costs) if record_steps else None)
+
+
+def optimizer_path(grad: Callable[[Array], ArrayLike], theta0: ArrayLike, optimizer: Optimizer,
+                   num_steps: int) -> Array:
+    r"""Run an optimizer on a function of a vector and return every iterate.
+
+    Useful to draw the paths of optimizers over the contours of a 2-D cost,
+    such as the notes' elongated bowl :math:`J(\theta) = \tfrac12 (a\theta_1^2 + b\theta_2^2)`.
+
+    Parameters
+    ----------
+    grad : callable
+        ``grad(theta)`` returns :math:`\nabla J(\theta)`, shape (d,).
+    theta0 : array_like of shape (d,)
+        Starting point.
+    optimizer : Optimizer
+        Copied before use; the object passed in is not modified.
+    num_steps : int
+        >= 0.
+
+    Returns
+    -------
+    ndarray of shape (num_steps + 1, d)
+        ``theta0`` followed by each iterate.
+    """
+    theta = check_array("theta0", theta0, ndim=1)
+    num_steps = check_int("num_steps", num_steps, 0)
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer: expected an nn_lib Optimizer, got {type(optimizer).__name__}")
+    if not callable(grad):
+        raise TypeError(f"grad: expected a callable theta -> gradient, got {grad!r}")
+    optimizer = optimizer.copy()
+    path = [theta]
+    for _ in range(num_steps):
+        g = check_array("grad(theta)", grad(theta), ndim=1, rows=theta.shape[0])
+        theta = optimizer._step({"theta": theta}, {"dtheta": g})["theta"]
+        path.append(theta)
+    return np.array(path)
