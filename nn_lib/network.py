@@ -93,14 +93,15 @@ def _backward(Y: Array, cache: ForwardCache, lambd: float) -> dict[str, Array]:
     m = Y.shape[1]
     parameters = cache.parameters
     grads: dict[str, Array] = {}
-    dZ = cache.A[L] - Y
+    # Dividing dZ^{[L]} by m once carries the 1/m of every dW and db down the layers.
+    dZ = (cache.A[L] - Y) / m
     for l in range(L, 0, -1):
         W = parameters[f"W{l}"]
-        dW = dZ @ cache.A[l - 1].T / m
+        dW = dZ @ cache.A[l - 1].T
         if lambd:
             dW += (lambd / m) * W
         grads[f"dW{l}"] = dW
-        grads[f"db{l}"] = dZ.sum(axis=1, keepdims=True) / m
+        grads[f"db{l}"] = np.add.reduce(dZ, axis=1, keepdims=True)
         if l > 1:
             dA = W.T @ dZ
             mask = cache.D[l - 1]
