@@ -145,8 +145,9 @@ PAGE_FACTS = """
 const main = document.querySelector("main") || document.body;
 const clone = main.cloneNode(true);
 clone.querySelectorAll("pre, code, script, style, mjx-container, .highlight, textarea").forEach((e) => e.remove());
-const headings = Array.from(main.querySelectorAll("h1, h2, h3, h4, h5, h6"))
-  .filter((h) => !h.closest("nav, header, footer, .bd-sidebar, .sidebar-primary-items__end, .bd-toc"))
+const article = document.querySelector("article.bd-article") || main;
+const headings = Array.from(article.querySelectorAll("h1, h2, h3, h4, h5, h6"))
+  .filter((h) => !h.closest("nav, header, footer, .onlyprint"))
   .map((h) => [parseInt(h.tagName.substring(1)), h.textContent.trim().slice(0, 80)]);
 return {
   lang: document.documentElement.getAttribute("lang"),
