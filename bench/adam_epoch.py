@@ -1,0 +1,98 @@
+"""Time one epoch of mini-batch Adam in nn_lib.train against plain NumPy.
+
+The notes' optimization setting: a [2, 5, 2, 1] network on two moons
+(nn_lib.make_moons(300, 0.2, seed=3)), mini-batches of 64 (five per epoch, the
+last one of 44), Adam(0.0007) with beta1 0.9, beta2 0.999, epsilon 1e-8. Each
+epoch shuffles and partitions the data; every batch gets a forward pass, its
+cost, a backward pass and an Adam step, on both sides (nn_lib records the cost
+of every epoch: cost_every=1, its default). Both run NUM_EPOCHS epochs from the
+same initial parameters, interleaved in this process; the time per epoch is the
+run's time divided by NUM_EPOCHS.
+
+Target: nn_lib / reference <= 1.0.
+
+Agreement checks (exit code 1 if one fails): both take the same number of Adam
+steps; and with one batch of all 300 examples per epoch (the shuffles differ
+between the two sides, which only reorders sums) both reach the same
+parameters to 1e-10 after a few epochs.
+
+Run: python bench/adam_epoch.py [--repeats 7] [--epochs 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import numpy as np
+
+import nn_lib
+import reference
+
+LAYER_DIMS = [2, 5, 2, 1]
+LEARNING_RATE = 0.0007
+MINI_BATCH_SIZE = 64
+TARGET = 1.0
+AGREEMENT_EPOCHS = 10
+AGREEMENT_TOLERANCE = 1e-10
+
+
+def max_difference(a, b):
+    return max(float(np.max(np.abs(a[key] - b[key]))) for key in a)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--epochs", type=int, default=500)
+    args = parser.parse_args()
+
+    X, Y = nn_lib.make_moons(300, 0.2, seed=3)
+    m = X.shape[1]
+    initial = nn_lib.initialize_parameters(LAYER_DIMS, seed=0)
+    print(f"adam_epoch: [2, 5, 2, 1], two moons ({m} points), mini-batches of "
+          f"{MINI_BATCH_SIZE}, Adam({LEARNING_RATE}), {args.epochs} epochs per run, "
+          f"{args.repeats} repeats")
+    print(f"machine: {reference.machine_description()}")
+    print(f"nn_lib: {reference.source_revision()}")
+
+    # Agreement 1: full-batch Adam from the same start reaches the same parameters.
+    ours = nn_lib.train(X, Y, LAYER_DIMS, nn_lib.Adam(LEARNING_RATE), mini_batch_size=m,
+                        num_epochs=AGREEMENT_EPOCHS, parameters=initial, seed=0).parameters
+    theirs, _, _ = reference.train_adam(X, Y, initial, LEARNING_RATE, m, AGREEMENT_EPOCHS,
+                                        rng=np.random.default_rng(0))
+    difference = max_difference(ours, theirs)
+    agree = difference <= AGREEMENT_TOLERANCE
+    print(f"agreement, one batch of {m} for {AGREEMENT_EPOCHS} epochs: max |nn_lib - reference| "
+          f"= {difference:.2e} (tolerance {AGREEMENT_TOLERANCE:g}): {'ok' if agree else 'FAILED'}")
+
+    results = {}
+
+    def run_nn_lib():
+        results["nn_lib"] = nn_lib.train(
+            X, Y, LAYER_DIMS, nn_lib.Adam(LEARNING_RATE), mini_batch_size=MINI_BATCH_SIZE,
+            num_epochs=args.epochs, parameters=initial, seed=1)
+
+    def run_reference():
+        results["reference"] = reference.train_adam(
+            X, Y, initial, LEARNING_RATE, MINI_BATCH_SIZE, args.epochs,
+            rng=np.random.default_rng(1))
+
+    times = reference.interleaved_times({"reference": run_reference, "nn_lib": run_nn_lib},
+                                        args.repeats)
+
+    # Agreement 2: the same amount of work, ceil(m / 64) Adam steps per epoch.
+    steps_nn_lib, steps_reference = results["nn_lib"].optimizer.t, results["reference"][2]
+    same_steps = steps_nn_lib == steps_reference == args.epochs * -(-m // MINI_BATCH_SIZE)
+    print(f"Adam steps per run: nn_lib {steps_nn_lib}, reference {steps_reference}: "
+          f"{'ok' if same_steps else 'FAILED'}")
+
+    per_epoch = {name: [t / args.epochs for t in ts] for name, ts in times.items()}
+    reference.report_ratio(per_epoch, TARGET, unit="us/epoch", scale=1e6)
+    print(f"final epoch cost (different shuffles): nn_lib {results['nn_lib'].costs[-1]:.4f}, "
+          f"reference {results['reference'][1][-1]:.4f}")
+    return 0 if agree and same_steps else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""Time nn_lib.check_gradients(method="vectorized") against method="loop".
+
+The notes' regularization network [2, 20, 3, 1] (127 parameters, so 254 cost
+evaluations for the loop) on the 211 training examples of
+nn_lib.make_regularization_data(seed=1), at the parameters reached after 200
+epochs of GradientDescent(0.3) from seed 0 (so the biases are not zero).
+The two methods run interleaved in this process.
+
+Target: vectorized at least 20x faster than loop (time ratio <= 0.05).
+
+Accuracy, reported in two cases:
+
+(a) Correct gradient (nn_lib's backward pass). Both differences sit at the
+    rounding-noise level of two-sided differences, about
+    eps_machine * |J| / epsilon per component. The two methods sum the same
+    terms in a different order, so their noise differs: their differences need
+    not agree to 1e-6 relative, and the script says whether they do without
+    failing on it. It checks that both pass the 1e-7 threshold, and reports the
+    relative distance between the two gradapprox vectors, which is what shows
+    that they compute the same finite differences.
+(b) Planted bug: the gradient with dW2 multiplied by 2. The difference is then
+    dominated by the bug, not by noise, and the two methods must agree to 1e-6
+    relative.
+
+Exit code 1 if (a) does not pass for both methods or (b) does not agree.
+
+Run: python bench/gradient_check.py [--repeats 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import numpy as np
+
+import nn_lib
+import reference
+
+LAYER_DIMS = [2, 20, 3, 1]
+TARGET_SPEEDUP = 20.0
+AGREEMENT_RELATIVE = 1e-6
+EPSILON = 1e-7
+
+
+def relative(a: float, b: float) -> float:
+    return abs(a - b) / max(abs(a), abs(b))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    args = parser.parse_args()
+
+    X, Y, _, _ = nn_lib.make_regularization_data(seed=1)
+    parameters = nn_lib.train(X, Y, LAYER_DIMS, nn_lib.GradientDescent(0.3), num_epochs=200,
+                              seed=0).parameters
+    size = sum(value.size for value in parameters.values())
+    print(f"gradient_check: [2, 20, 3, 1] ({size} parameters), {X.shape[1]} examples, "
+          f"epsilon {EPSILON:g}, parameters after 200 epochs from seed 0, {args.repeats} repeats")
+    print(f"machine: {reference.machine_description()}")
+    print(f"nn_lib: {reference.source_revision()}")
+
+    results = {}
+
+    def run(method):
+        def call():
+            results[method] = nn_lib.check_gradients(parameters, X, Y, epsilon=EPSILON,
+                                                     method=method)
+        return call
+
+    times = reference.interleaved_times({"loop": run("loop"), "vectorized": run("vectorized")},
+                                        args.repeats)
+    reference.report_ratio(times, 1 / TARGET_SPEEDUP, unit="ms", scale=1e3,
+                           candidate="vectorized", baseline="loop")
+
+    # (a) correct gradient
+    loop, vectorized = results["loop"], results["vectorized"]
+    AL, cache = nn_lib.forward_propagation(X, parameters)
+    cost = nn_lib.compute_cost_from_logits(cache.Z[-1], Y)
+    noise = np.finfo(np.float64).eps * cost / EPSILON
+    disagreement = relative(loop.difference, vectorized.difference)
+    distance = float(np.linalg.norm(vectorized.gradapprox - loop.gradapprox)
+                     / np.linalg.norm(loop.gradapprox))
+    both_pass = loop.passed and vectorized.passed
+    print("(a) correct gradient (nn_lib's backward pass):")
+    print(f"  difference loop {loop.difference:.6e}, vectorized {vectorized.difference:.6e} "
+          f"(threshold {loop.threshold:g}): {'both pass' if both_pass else 'FAILED'}")
+    print(f"  relative disagreement of the two differences: {disagreement:.2e} "
+          f"({'within' if disagreement <= AGREEMENT_RELATIVE else 'not within'} "
+          f"{AGREEMENT_RELATIVE:g}; expected to be large, both are rounding noise)")
+    print(f"  relative distance between the two gradapprox vectors: {distance:.2e}")
+    print(f"  rounding noise per component, eps_machine * J / epsilon = {noise:.1e} "
+          f"(J = {cost:.4f}); |grad| = {np.linalg.norm(loop.grad):.3e}")
+
+    # (b) planted bug
+    grads = nn_lib.backward_propagation(Y, cache)
+    grads["dW2"] = 2 * grads["dW2"]
+    buggy = {method: nn_lib.check_gradients(parameters, X, Y, epsilon=EPSILON, grads=grads,
+                                            method=method)
+             for method in ("loop", "vectorized")}
+    planted = relative(buggy["loop"].difference, buggy["vectorized"].difference)
+    planted_ok = planted <= AGREEMENT_RELATIVE
+    print("(b) planted bug (dW2 multiplied by 2):")
+    print(f"  difference loop {buggy['loop'].difference:.10e}, "
+          f"vectorized {buggy['vectorized'].difference:.10e}; worst block "
+          f"{buggy['loop'].worst_block} / {buggy['vectorized'].worst_block}")
+    print(f"  relative disagreement: {planted:.2e} (must be <= {AGREEMENT_RELATIVE:g}): "
+          f"{'ok' if planted_ok else 'FAILED'}")
+    return 0 if both_pass and planted_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

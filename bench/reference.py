@@ -1,0 +1,220 @@
+"""Plain NumPy reference implementations that the benchmarks time nn_lib against.
+
+Written the straightforward way the notes' code is written: parameters in a dict
+``W1, b1, ..., WL, bL``, a forward pass that keeps a cache, a cost computed from
+the sigmoid output, a backward pass, and an update loop over the layers with
+string keys. No input checks, no flattening, no tricks: this is the code a
+reader of the notes would write, and nn_lib has to be at least as fast.
+
+Only NumPy is imported here; nothing from nn_lib.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def relu(Z):
+    return np.maximum(0, Z)
+
+
+def sigmoid(Z):
+    return 1 / (1 + np.exp(-Z))
+
+
+def forward(X, parameters):
+    """LINEAR->RELU x (L-1) -> LINEAR->SIGMOID; returns the output and the cache."""
+    L = len(parameters) // 2
+    A = X
+    caches = [(None, X)]  # caches[l] = (Z_l, A_l); A_0 = X
+    for l in range(1, L + 1):
+        Z = np.dot(parameters["W" + str(l)], A) + parameters["b" + str(l)]
+        A = sigmoid(Z) if l == L else relu(Z)
+        caches.append((Z, A))
+    return A, caches
+
+
+def compute_cost(AL, Y):
+    """Cross-entropy, equation 1 of the notes."""
+    m = Y.shape[1]
+    logprobs = np.multiply(-np.log(AL), Y) + np.multiply(-np.log(1 - AL), 1 - Y)
+    return 1.0 / m * np.sum(logprobs)
+
+
+def backward(Y, caches, parameters):
+    L = len(parameters) // 2
+    m = Y.shape[1]
+    grads = {}
+    dZ = caches[L][1] - Y
+    for l in range(L, 0, -1):
+        A_prev = caches[l - 1][1]
+        grads["dW" + str(l)] = 1.0 / m * np.dot(dZ, A_prev.T)
+        grads["db" + str(l)] = 1.0 / m * np.sum(dZ, axis=1, keepdims=True)
+        if l > 1:
+            dA_prev = np.dot(parameters["W" + str(l)].T, dZ)
+            dZ = dA_prev * (caches[l - 1][0] > 0)
+    return grads
+
+
+def update_parameters(parameters, grads, learning_rate):
+    L = len(parameters) // 2
+    for l in range(1, L + 1):
+        parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]
+        parameters["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["db" + str(l)]
+    return parameters
+
+
+def train_gd(X, Y, parameters, learning_rate=0.3, num_iterations=30000, record_every=1000):
+    """Full-batch gradient descent as in the notes' model(): the cost is computed on
+    every iteration and recorded every ``record_every`` iterations."""
+    parameters = {key: value.copy() for key, value in parameters.items()}
+    costs = []
+    for i in range(num_iterations):
+        AL, caches = forward(X, parameters)
+        cost = compute_cost(AL, Y)
+        grads = backward(Y, caches, parameters)
+        parameters = update_parameters(parameters, grads, learning_rate)
+        if i % record_every == 0:
+            costs.append(cost)
+    return parameters, costs
+
+
+def random_mini_batches(X, Y, mini_batch_size, rng):
+    """Shuffle the columns, then cut them into batches (the last one smaller)."""
+    m = X.shape[1]
+    permutation = rng.permutation(m)
+    shuffled_X = X[:, permutation]
+    shuffled_Y = Y[:, permutation]
+    mini_batches = []
+    for k in range(0, m, mini_batch_size):
+        mini_batches.append((shuffled_X[:, k:k + mini_batch_size],
+                             shuffled_Y[:, k:k + mini_batch_size]))
+    return mini_batches
+
+
+def initialize_adam(parameters):
+    L = len(parameters) // 2
+    v, s = {}, {}
+    for l in range(1, L + 1):
+        for name in ("W" + str(l), "b" + str(l)):
+            v["d" + name] = np.zeros(parameters[name].shape)
+            s["d" + name] = np.zeros(parameters[name].shape)
+    return v, s
+
+
+def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01,
+                                beta1=0.9, beta2=0.999, epsilon=1e-8):
+    """Adam as the notes write it, with their two bugs fixed: the second moment is
+    corrected with beta2, and epsilon is added after the square root."""
+    L = len(parameters) // 2
+    v_corrected, s_corrected = {}, {}
+    for l in range(1, L + 1):
+        for name in ("W" + str(l), "b" + str(l)):
+            g = grads["d" + name]
+            v["d" + name] = beta1 * v["d" + name] + (1 - beta1) * g
+            v_corrected["d" + name] = v["d" + name] / (1 - beta1 ** t)
+            s["d" + name] = beta2 * s["d" + name] + (1 - beta2) * np.square(g)
+            s_corrected["d" + name] = s["d" + name] / (1 - beta2 ** t)
+            parameters[name] = parameters[name] - learning_rate * v_corrected["d" + name] / (
+                np.sqrt(s_corrected["d" + name]) + epsilon)
+    return parameters, v, s
+
+
+def train_adam(X, Y, parameters, learning_rate=0.0007, mini_batch_size=64, num_epochs=5000,
+               rng=None, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    """Mini-batch Adam as in the notes' optimization model(): shuffle and partition
+    every epoch, and for every batch forward, cost, backward and an Adam step.
+    Returns the parameters, the per-epoch average costs and the step counter t."""
+    parameters = {key: value.copy() for key, value in parameters.items()}
+    v, s = initialize_adam(parameters)
+    t = 0
+    m = X.shape[1]
+    costs = []
+    for epoch in range(num_epochs):
+        cost_total = 0.0
+        for batch_X, batch_Y in random_mini_batches(X, Y, mini_batch_size, rng):
+            AL, caches = forward(batch_X, parameters)
+            cost_total += compute_cost(AL, batch_Y) * batch_X.shape[1]
+            grads = backward(batch_Y, caches, parameters)
+            t = t + 1
+            parameters, v, s = update_parameters_with_adam(parameters, grads, v, s, t,
+                                                           learning_rate, beta1, beta2, epsilon)
+        costs.append(cost_total / m)
+    return parameters, costs, t
+
+
+# --- Helpers shared by the benchmark scripts (timing, machine description) ---
+
+def interleaved_times(functions, repeats):
+    """Call each function of the dict ``functions`` once per round, ``repeats``
+    rounds, alternating the order every round; return ``{name: [seconds, ...]}``."""
+    import gc
+    import time
+
+    names = list(functions)
+    times = {name: [] for name in names}
+    for r in range(repeats):
+        for name in (names if r % 2 == 0 else names[::-1]):
+            gc.collect()
+            start = time.perf_counter()
+            functions[name]()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def machine_description():
+    """One line: CPU model, logical cores, Python and NumPy versions, date, 1-minute load."""
+    import datetime
+    import os
+    import platform
+
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        load = f", load average {os.getloadavg()[0]:.1f}"
+    except OSError:
+        load = ""
+    return (f"{cpu}, {os.cpu_count()} logical cores, Python {platform.python_version()}, "
+            f"NumPy {np.__version__}, {datetime.date.today().isoformat()}{load}")
+
+
+def source_revision():
+    """The git commit of the tree holding bench/, and whether nn_lib/ has uncommitted changes."""
+    import subprocess
+    from pathlib import Path
+
+    top = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=top,
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "nn_lib"], cwd=top,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown revision"
+    return f"commit {commit}" + (" + uncommitted changes in nn_lib/" if dirty else "")
+
+
+def report_ratio(times, target, unit="ms", scale=1e3, candidate="nn_lib", baseline="reference"):
+    """Print median and min of each side and the ratio candidate/baseline.
+
+    ``times`` maps a name to a list of times (seconds per item), measured in
+    rounds by :func:`interleaved_times`. The ratio is given three ways: of the
+    medians, of the minima, and the median of the per-round ratios (the two sides
+    of one round ran back to back, so they saw the same machine load). The
+    verdict uses the ratio of the medians."""
+    for name in (baseline, candidate):
+        median, best = float(np.median(times[name])), float(np.min(times[name]))
+        print(f"  {name:<12} median {median * scale:10.3f} {unit}   min {best * scale:10.3f} {unit}")
+    ratio = float(np.median(times[candidate]) / np.median(times[baseline]))
+    ratio_min = float(np.min(times[candidate]) / np.min(times[baseline]))
+    paired = float(np.median(np.array(times[candidate]) / np.array(times[baseline])))
+    print(f"  ratio {candidate}/{baseline}: {ratio:.3f} (medians), {ratio_min:.3f} (minima), "
+          f"{paired:.3f} (median of paired rounds); speed-up {1 / ratio:.1f}x")
+    print(f"  target ratio <= {target:g}: {'met' if ratio <= target else 'MISSED'}")

@@ -1,0 +1,85 @@
+"""Time one full-batch gradient-descent step of nn_lib.train against plain NumPy.
+
+The notes' regularization setting: a [2, 20, 3, 1] network on the 211 training
+examples of nn_lib.make_regularization_data(seed=1), learning rate 0.3, one
+step per epoch. nn_lib records the cost every 1000 epochs (the notes' interval);
+the reference computes the cost on every iteration, as the notes' loop does.
+Both run NUM_EPOCHS epochs from the same initial parameters, interleaved in
+this process; the time per step is the run's time divided by NUM_EPOCHS.
+
+Target: nn_lib / reference <= 1.0. Agreement check: after a few steps from the
+same parameters both give the same parameters to 1e-10 (exit code 1 otherwise).
+
+Run: python bench/train_step.py [--repeats 7] [--epochs 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import numpy as np
+
+import nn_lib
+import reference
+
+LAYER_DIMS = [2, 20, 3, 1]
+LEARNING_RATE = 0.3
+COST_EVERY = 1000
+TARGET = 1.0
+AGREEMENT_STEPS = 10
+AGREEMENT_TOLERANCE = 1e-10
+
+
+def max_difference(a, b):
+    return max(float(np.max(np.abs(a[key] - b[key]))) for key in a)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--epochs", type=int, default=2000)
+    args = parser.parse_args()
+
+    X, Y, _, _ = nn_lib.make_regularization_data(seed=1)
+    initial = nn_lib.initialize_parameters(LAYER_DIMS, seed=0)
+    print(f"train_step: [2, 20, 3, 1], {X.shape[1]} examples, full batch, "
+          f"GradientDescent({LEARNING_RATE}), {args.epochs} epochs per run, "
+          f"{args.repeats} repeats")
+    print(f"machine: {reference.machine_description()}")
+    print(f"nn_lib: {reference.source_revision()}")
+
+    # Agreement: the same parameters after a few steps from the same start.
+    ours = nn_lib.train(X, Y, LAYER_DIMS, nn_lib.GradientDescent(LEARNING_RATE),
+                        num_epochs=AGREEMENT_STEPS, parameters=initial).parameters
+    theirs, _ = reference.train_gd(X, Y, initial, LEARNING_RATE, AGREEMENT_STEPS)
+    difference = max_difference(ours, theirs)
+    agree = difference <= AGREEMENT_TOLERANCE
+    print(f"agreement after {AGREEMENT_STEPS} steps: max |nn_lib - reference| = "
+          f"{difference:.2e} (tolerance {AGREEMENT_TOLERANCE:g}): {'ok' if agree else 'FAILED'}")
+
+    results = {}
+
+    def run_nn_lib():
+        results["nn_lib"] = nn_lib.train(
+            X, Y, LAYER_DIMS, nn_lib.GradientDescent(LEARNING_RATE), num_epochs=args.epochs,
+            parameters=initial, cost_every=COST_EVERY)
+
+    def run_reference():
+        results["reference"] = reference.train_gd(X, Y, initial, LEARNING_RATE, args.epochs,
+                                                  COST_EVERY)
+
+    times = reference.interleaved_times({"reference": run_reference, "nn_lib": run_nn_lib},
+                                        args.repeats)
+    per_step = {name: [t / args.epochs for t in ts] for name, ts in times.items()}
+    reference.report_ratio(per_step, TARGET, unit="us/step", scale=1e6)
+    # Informational: the long runs end close together too (not checked: 2000 steps
+    # through ReLU kinks may amplify rounding differences).
+    final = max_difference(results["nn_lib"].parameters, results["reference"][0])
+    print(f"after {args.epochs} epochs: max |nn_lib - reference| = {final:.2e}; "
+          f"final cost nn_lib {results['nn_lib'].costs[-1]:.6f}")
+    return 0 if agree else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
