@@ -83,10 +83,11 @@ def ref_forward(X, parameters, masks=None, keep_prob=1.0):
 
 
 def ref_cost(X, Y, parameters, lambd=0.0, masks=None, keep_prob=1.0):
-    """Equation 2 with the textbook formula (moderate logits only)."""
-    AL, _, _ = ref_forward(X, parameters, masks, keep_prob)
+    """Equation 2, with -log a = log(1 + e^-z) and -log(1 - a) = log(1 + e^z) so that
+    saturated outputs (logits of 20 or more) keep full precision (moderate logits only)."""
+    _, ZL, _ = ref_forward(X, parameters, masks, keep_prob)
     m = X.shape[1]
-    cross_entropy = -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m
+    cross_entropy = np.sum(Y * np.log1p(np.exp(-ZL)) + (1 - Y) * np.log1p(np.exp(ZL))) / m
     L = len(parameters) // 2
     l2 = lambd / (2 * m) * sum(np.sum(parameters[f"W{l}"] ** 2) for l in range(1, L + 1))
     return cross_entropy + l2

@@ -1,0 +1,252 @@
+"""Gradient checking: flattening, equation 4, finite differences, planted bugs, loop vs vectorized."""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import nn_lib as nl
+from nn_lib_strategies import (flatten, layer_dims, random_masks, random_network,
+                               ref_backward_one_hidden, rel_diff, seeds)
+
+# ``nn_lib.gradient_check`` is the function (it shadows the submodule of the same name),
+# so the module is reached through sys.modules.
+gc_module = sys.modules["nn_lib.gradient_check"]
+
+MODES = ["plain", "l2", "dropout", "l2+dropout"]
+
+
+# ---------------------------------------------------------------------------
+# Flattening and equation 4
+# ---------------------------------------------------------------------------
+
+def test_dictionary_to_vector_order_by_hand():
+    P = {"W1": np.array([[1.0, 2.0], [3.0, 4.0]]), "b1": np.array([[5.0], [6.0]]),
+         "W2": np.array([[7.0, 8.0]]), "b2": np.array([[9.0]])}
+    theta, layout = nl.dictionary_to_vector(P)
+    np.testing.assert_array_equal(theta, np.arange(1.0, 10.0))
+    assert layout == [("W1", (2, 2)), ("b1", (2, 1)), ("W2", (1, 2)), ("b2", (1, 1))]
+    grads = {"d" + k: -v for k, v in P.items()}
+    np.testing.assert_array_equal(nl.gradients_to_vector(grads, layout), -np.arange(1.0, 10.0))
+
+
+@given(seeds, layer_dims(max_layers=4, max_width=6))
+@settings(max_examples=25, deadline=None)
+def test_vector_to_dictionary_inverts_dictionary_to_vector(seed, dims):
+    P, _, _ = random_network(seed, dims, 1)
+    theta, layout = nl.dictionary_to_vector(P)
+    assert theta.shape == (sum(v.size for v in P.values()),)
+    back = nl.vector_to_dictionary(theta, layout)
+    assert list(back) == list(P)
+    for key in P:
+        np.testing.assert_array_equal(back[key], P[key])
+        assert not np.shares_memory(back[key], theta)
+
+
+def test_relative_difference_by_hand():
+    assert nl.relative_difference([3.0, 4.0], [3.0, 4.0]) == 0.0
+    assert nl.relative_difference([3.0, 4.0], [0.0, 0.0]) == 1.0
+    assert nl.relative_difference([0.0, 0.0], [0.0, 0.0]) == 0.0
+    assert nl.relative_difference([1.0, 0.0], [0.0, 1.0]) == pytest.approx(math.sqrt(2) / 2)
+    # ||(1, 2) - (1, 1)|| / (||(1, 2)|| + ||(1, 1)||) = 1 / (sqrt 5 + sqrt 2)
+    assert nl.relative_difference([1.0, 2.0], [1.0, 1.0]) == pytest.approx(1 / (math.sqrt(5) + math.sqrt(2)))
+
+
+@given(st.lists(st.tuples(st.floats(-1e6, 1e6), st.floats(-1e6, 1e6)), min_size=1, max_size=10))
+@settings(max_examples=50, deadline=None)
+def test_relative_difference_is_symmetric_and_at_most_one(pairs):
+    a = np.array([p for p, _ in pairs])
+    b = np.array([q for _, q in pairs])
+    d = nl.relative_difference(a, b)
+    assert 0.0 <= d <= 1.0 + 1e-15
+    assert d == pytest.approx(nl.relative_difference(b, a), rel=1e-15, abs=0)
+    assert d == pytest.approx(rel_diff(a, b), rel=1e-12, abs=1e-300)
+
+
+def test_numerical_gradient_of_a_known_function():
+    theta = np.array([0.5, -1.0, 2.0])
+    # J = sum theta^3 + theta_0 theta_1, gradient 3 theta^2 + (theta_1, theta_0, 0)
+    J = lambda t: float(np.sum(t ** 3) + t[0] * t[1])
+    expected = 3 * theta ** 2 + np.array([theta[1], theta[0], 0.0])
+    np.testing.assert_allclose(nl.numerical_gradient(J, theta, epsilon=1e-6), expected, rtol=1e-8)
+    np.testing.assert_allclose(nl.numerical_gradient(J, theta), expected, rtol=1e-6)
+
+
+# ---------------------------------------------------------------------------
+# Correct gradients pass
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode", MODES)
+@given(seed=seeds, dims=layer_dims(min_layers=1, max_layers=5, max_width=20),
+       m=st.integers(2, 8), lambd=st.floats(0.05, 2.0), keep_prob=st.floats(0.3, 0.95))
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_correct_gradients_pass(mode, seed, dims, m, lambd, keep_prob):
+    P, X, Y = random_network(seed, dims, m)
+    lambd = lambd if "l2" in mode else 0.0
+    keep_prob = keep_prob if "dropout" in mode else 1.0
+    result = nl.check_gradients(P, X, Y, lambd=lambd, keep_prob=keep_prob, seed=seed)
+    assert result.difference < 1e-7, str(result)
+    assert result.passed
+    assert set(result.block_differences) == set(P)
+
+
+@given(seed=seeds, n_h=st.integers(1, 10), m=st.integers(2, 8), keep_prob=st.floats(0.3, 0.95),
+       lambd=st.sampled_from([0.0, 0.8]))
+@settings(max_examples=20, deadline=None)
+def test_dropout_check_with_given_masks_and_independent_backward(seed, n_h, m, keep_prob, lambd):
+    dims = [3, n_h, 1]
+    P, X, Y = random_network(seed, dims, m)
+    masks = random_masks(seed, dims, m, keep_prob)
+    own = ref_backward_one_hidden(X, Y, P, lambd=lambd, mask=masks[1], keep_prob=keep_prob)
+    result = nl.check_gradients(P, X, Y, lambd=lambd, keep_prob=keep_prob, masks=masks, grads=own)
+    assert result.difference < 1e-7, str(result)
+    # the default gradient (backward_propagation with the same masks) is the one checked
+    default = nl.check_gradients(P, X, Y, lambd=lambd, keep_prob=keep_prob, masks=masks)
+    np.testing.assert_allclose(default.grad, flatten(own, ["dW1", "db1", "dW2", "db2"]),
+                               rtol=1e-10, atol=1e-14)
+
+
+def test_dropout_mask_drawn_from_seed_matches_forward_propagation():
+    P, X, Y = random_network(5, [3, 6, 4, 1], 7)
+    result = nl.check_gradients(P, X, Y, keep_prob=0.5, seed=np.random.default_rng(17))
+    # the masks come from forward_propagation's draw with the same generator
+    _, cache = nl.forward_propagation(X, P, keep_prob=0.5, rng=np.random.default_rng(17))
+    grads = nl.backward_propagation(Y, cache)
+    np.testing.assert_allclose(result.grad, flatten(grads, ["dW1", "db1", "dW2", "db2", "dW3", "db3"]),
+                               rtol=1e-12, atol=1e-15)
+    assert result.passed
+
+
+def test_dropout_check_fails_when_the_gradient_uses_other_masks():
+    P, X, Y = random_network(6, [3, 12, 1], 10)
+    masks_a = random_masks(1, [3, 12, 1], 10, 0.5)
+    masks_b = random_masks(2, [3, 12, 1], 10, 0.5)
+    _, cache_b = nl.forward_propagation(X, P, keep_prob=0.5, masks=masks_b)
+    wrong = nl.backward_propagation(Y, cache_b)
+    result = nl.check_gradients(P, X, Y, keep_prob=0.5, masks=masks_a, grads=wrong)
+    assert result.difference > 1e-3
+
+
+def test_gradient_check_wrapper_returns_the_difference():
+    P, X, Y = random_network(3, [4, 5, 3, 1], 6)
+    d = nl.gradient_check(P, X, Y, lambd=0.5, keep_prob=0.8, seed=1)
+    assert d < 1e-7
+    assert d == nl.check_gradients(P, X, Y, lambd=0.5, keep_prob=0.8, seed=1).difference
+
+
+# ---------------------------------------------------------------------------
+# Planted bugs are found, and in the right block
+# ---------------------------------------------------------------------------
+
+def _plant(grads, key, kind):
+    bad = {k: v.copy() for k, v in grads.items()}
+    if kind == "scale":
+        bad["d" + key] = 2.0 * bad["d" + key]
+    elif kind == "negate":
+        bad["d" + key] = -bad["d" + key]
+    elif kind == "shift":  # e.g. a stray term added to every entry
+        bad["d" + key] = bad["d" + key] + 0.1
+    return bad
+
+
+@given(seed=seeds, dims=layer_dims(min_layers=1, max_layers=4, max_width=12), m=st.integers(3, 8),
+       block=st.integers(0, 100), kind=st.sampled_from(["scale", "negate", "shift"]),
+       mode=st.sampled_from(MODES))
+@settings(max_examples=40, deadline=None)
+def test_planted_bug_is_reported_in_its_block(seed, dims, m, block, kind, mode):
+    lambd = 0.6 if "l2" in mode else 0.0
+    keep_prob = 0.7 if "dropout" in mode else 1.0
+    P, X, Y = random_network(seed, dims, m)
+    masks = random_masks(seed, dims, m, keep_prob) if keep_prob < 1 else None
+    _, cache = nl.forward_propagation(X, P, keep_prob=keep_prob, masks=masks)
+    grads = nl.backward_propagation(Y, cache, lambd=lambd)
+    keys = list(P)
+    total = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))
+    key = keys[block % len(keys)]
+    # a bug that scales a block is only visible where that block's gradient is not negligible
+    assume(kind == "shift" or np.linalg.norm(grads["d" + key]) > 0.05 * total)
+    bad = _plant(grads, key, kind)
+    result = nl.check_gradients(P, X, Y, lambd=lambd, keep_prob=keep_prob, masks=masks, grads=bad)
+    assert result.difference > 1e-3
+    assert not result.passed
+    assert result.worst_block == key
+    assert "FAILED" in str(result) and key in str(result)
+
+
+def test_two_planted_bugs_in_the_notes_style():
+    # the notes' exercise plants 2x in dW2 and 4/m instead of 1/m in db1
+    P, X, Y = random_network(21, [4, 5, 3, 1], 3)
+    _, cache = nl.forward_propagation(X, P)
+    grads = nl.backward_propagation(Y, cache)
+    bad = dict(grads, dW2=grads["dW2"] * 2, db1=grads["db1"] * 4)
+    result = nl.check_gradients(P, X, Y, grads=bad)
+    assert result.difference > 1e-3
+    assert result.block_differences["W2"] > 0.3 and result.block_differences["b1"] > 0.5
+    for key in ("W1", "b2", "W3", "b3"):
+        assert result.block_differences[key] < 1e-6
+
+
+def test_result_passes_with_custom_threshold_and_prints():
+    P, X, Y = random_network(4, [2, 3, 1], 5)
+    result = nl.check_gradients(P, X, Y, threshold=1e-20)
+    assert not result.passed and result.threshold == 1e-20
+    assert "FAILED" in str(result)
+    ok = nl.check_gradients(P, X, Y)
+    assert ok.passed and "passed" in str(ok)
+    assert ok.layout == [("W1", (3, 2)), ("b1", (3, 1)), ("W2", (1, 3)), ("b2", (1, 1))]
+
+
+# ---------------------------------------------------------------------------
+# Loop and vectorized methods agree; chunking
+# ---------------------------------------------------------------------------
+
+@given(seed=seeds, dims=layer_dims(min_layers=1, max_layers=4, max_width=6, max_inputs=5),
+       m=st.integers(2, 6), mode=st.sampled_from(MODES), planted=st.booleans())
+@settings(max_examples=25, deadline=None)
+def test_loop_and_vectorized_agree(seed, dims, m, mode, planted):
+    lambd = 0.7 if "l2" in mode else 0.0
+    keep_prob = 0.6 if "dropout" in mode else 1.0
+    P, X, Y = random_network(seed, dims, m)
+    masks = random_masks(seed, dims, m, keep_prob) if keep_prob < 1 else None
+    grads = None
+    if planted:
+        _, cache = nl.forward_propagation(X, P, keep_prob=keep_prob, masks=masks)
+        grads = nl.backward_propagation(Y, cache, lambd=lambd)
+        grads["dW1"] = grads["dW1"] * 3.0 + 0.1
+    kwargs = dict(lambd=lambd, keep_prob=keep_prob, masks=masks, grads=grads)
+    loop = nl.check_gradients(P, X, Y, method="loop", **kwargs)
+    vec = nl.check_gradients(P, X, Y, method="vectorized", **kwargs)
+    assert rel_diff(loop.gradapprox, vec.gradapprox) < 1e-6
+    np.testing.assert_array_equal(loop.grad, vec.grad)
+    if planted:
+        assert loop.difference > 1e-3
+        assert loop.difference == pytest.approx(vec.difference, rel=1e-6)
+        assert loop.worst_block == vec.worst_block == "W1"
+    else:
+        assert loop.difference < 1e-7 and vec.difference < 1e-7
+
+
+@pytest.mark.parametrize("chunk_entries", [1, 180, 315])  # chunks of 1, 4 and 7 entries
+def test_vectorized_chunking_gives_the_same_gradapprox(monkeypatch, chunk_entries):
+    P, X, Y = random_network(30, [6, 9, 7, 1], 5)
+    masks = random_masks(30, [6, 9, 7, 1], 5, 0.7)
+    full = nl.check_gradients(P, X, Y, lambd=0.4, keep_prob=0.7, masks=masks)
+    loop = nl.check_gradients(P, X, Y, lambd=0.4, keep_prob=0.7, masks=masks, method="loop")
+    monkeypatch.setattr(gc_module, "_CHUNK_ENTRIES", chunk_entries)
+    chunked = nl.check_gradients(P, X, Y, lambd=0.4, keep_prob=0.7, masks=masks)
+    np.testing.assert_allclose(chunked.gradapprox, full.gradapprox, rtol=1e-12, atol=1e-15)
+    assert rel_diff(chunked.gradapprox, loop.gradapprox) < 1e-6
+    assert chunked.difference < 1e-7
+
+
+def test_epsilon_changes_the_step():
+    # with a huge step the finite differences are visibly wrong: epsilon is really used
+    P, X, Y = random_network(31, [3, 4, 1], 6)
+    assert nl.check_gradients(P, X, Y, epsilon=1e-7).difference < 1e-7
+    assert nl.check_gradients(P, X, Y, epsilon=1.0).difference > 1e-4
+    assert nl.check_gradients(P, X, Y, epsilon=1.0, method="loop").difference > 1e-4
