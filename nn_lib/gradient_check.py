@@ -221,19 +221,31 @@ def _gradapprox_loop(X: Array, Y: Array, parameters: Mapping[str, Array],
         lambda t: _cost(X, Y, _unflatten(t, layout), keep_prob, masks, lambd), theta, epsilon)
 
 
-def _perturbed_costs(cache: ForwardCache, Y: Array, l: int, is_weight: bool, rows: Array,
-                     cols: Array, step: float) -> Array:
-    """Cross-entropy after adding ``step`` to entry ``(rows[k], cols[k])`` of layer ``l``, for each k."""
+def _perturbed_costs(cache: ForwardCache, Y: Array, l: int, rows: NDArray[np.intp],
+                     inputs: Array | float, steps: Array) -> Array:
+    """Cross-entropy after adding ``steps[k] * inputs[k]`` to row ``rows[k]`` of Z^[l], for each k."""
     parameters, keep_prob, L = cache.parameters, cache.keep_prob, len(cache.Z) - 1
-    k = np.arange(rows.size)
-    Z = np.repeat(cache.Z[l][np.newaxis], rows.size, axis=0)  # type: ignore[index]
-    Z[k, rows, :] += step * cache.A[l - 1][cols] if is_weight else step
-    for layer in range(l, L):
-        A = np.maximum(Z, 0.0)
-        if cache.D[layer] is not None:
-            A = A * cache.D[layer] / keep_prob[layer]
-        Z = parameters[f"W{layer + 1}"] @ A + parameters[f"b{layer + 1}"]
-    return np.mean(np.logaddexp(0.0, Z) - Y * Z, axis=(1, 2))
+    z = cache.Z[l][rows] + steps[:, np.newaxis] * inputs  # type: ignore[index]
+    if l == L:
+        Z = z[np.newaxis]
+    else:
+        a = np.maximum(z, 0.0)
+        if cache.D[l] is not None:
+            a = a * cache.D[l][rows] / keep_prob[l]  # type: ignore[index]
+        # Only row rows[k] of A^[l] changed: Z^[l+1] moves by a rank-one term.
+        delta = a - cache.A[l][rows]
+        W = parameters[f"W{l + 1}"]
+        Z = cache.Z[l + 1][:, np.newaxis, :] + W[:, rows][:, :, np.newaxis] * delta  # type: ignore[index]
+        for layer in range(l + 1, L):
+            A = np.maximum(Z, 0.0)
+            if cache.D[layer] is not None:
+                A = A * cache.D[layer][:, np.newaxis, :] / keep_prob[layer]  # type: ignore[index]
+            n, k, m = A.shape
+            W = parameters[f"W{layer + 1}"]
+            # (n_next, n) @ (n, k m): one matrix product for all k perturbed networks.
+            Z = ((W @ A.reshape(n, k * m)).reshape(W.shape[0], k, m)
+                 + parameters[f"b{layer + 1}"][:, :, np.newaxis])
+    return np.mean(np.logaddexp(0.0, Z[0]) - Y * Z[0], axis=1)
 
 
 def _gradapprox_vectorized(X: Array, Y: Array, parameters: Mapping[str, Array],
@@ -244,14 +256,16 @@ def _gradapprox_vectorized(X: Array, Y: Array, parameters: Mapping[str, Array],
 
     Perturbing one entry of layer ``l`` leaves the layers below ``l`` unchanged and
     changes a single row of :math:`Z^{[l]}`, by :math:`\pm\varepsilon A^{[l-1]}_{c,:}`
-    for a weight :math:`W^{[l]}_{rc}`, by :math:`\pm\varepsilon` for a bias. The
-    perturbations of a block are stacked along a new leading axis and propagated
-    from layer ``l`` on together, in chunks that bound the memory used.
+    for a weight :math:`W^{[l]}_{rc}`, by :math:`\pm\varepsilon` for a bias; so
+    :math:`Z^{[l+1]}` changes by a rank-one term. The :math:`2k` perturbed
+    networks of a block (both signs) are propagated from there together, as
+    :math:`k` copies side by side along the example axis, in chunks that bound
+    the memory used.
     """
     cache = _forward(X, parameters, keep_prob, None, masks)
     m = X.shape[1]
-    widest = max(max(parameters[key].shape) for key in parameters)
-    chunk = max(1, _CHUNK_ENTRIES // (widest * m))
+    widest = max(parameters[key].shape[0] for key in parameters)
+    chunk = max(1, _CHUNK_ENTRIES // (2 * widest * m))
     pieces = []
     for key, shape in _layout(parameters):
         l, is_weight = int(key[1:]), key[0] == "W"
@@ -259,9 +273,11 @@ def _gradapprox_vectorized(X: Array, Y: Array, parameters: Mapping[str, Array],
         block = np.empty(rows.size)
         for start in range(0, rows.size, chunk):
             r, c = rows[start:start + chunk], cols[start:start + chunk]
-            plus = _perturbed_costs(cache, Y, l, is_weight, r, c, epsilon)
-            minus = _perturbed_costs(cache, Y, l, is_weight, r, c, -epsilon)
-            block[start:start + r.size] = (plus - minus) / (2.0 * epsilon)
+            k = r.size
+            steps = np.repeat([epsilon, -epsilon], k)
+            inputs = cache.A[l - 1][np.concatenate([c, c])] if is_weight else 1.0
+            costs = _perturbed_costs(cache, Y, l, np.concatenate([r, r]), inputs, steps)
+            block[start:start + k] = (costs[:k] - costs[k:]) / (2.0 * epsilon)
         if lambd and is_weight:
             w = parameters[key].ravel()
             # Only the perturbed entry's square changes in the L2 term.
