@@ -1,0 +1,152 @@
+"""Packaging: version, public API, docstrings, type hints, py.typed; notebook.glue."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.resources
+import inspect
+import re
+import sys
+import tomllib
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import nn_lib as nl
+from nn_lib import notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# PEP 440, appendix B (canonical public versions plus local labels)
+PEP440 = re.compile(
+    r"^([1-9][0-9]*!)?(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*((a|b|rc)(0|[1-9][0-9]*))?"
+    r"(\.post(0|[1-9][0-9]*))?(\.dev(0|[1-9][0-9]*))?(\+[a-z0-9]+(\.[a-z0-9]+)*)?$")
+
+PUBLIC = [name for name in nl.__all__ if name != "__version__"]
+SUBMODULES = ["activations", "data", "gradient_check", "initializers", "losses", "metrics",
+              "network", "notebook", "optimizers", "plotting", "regularization", "schedules",
+              "training"]
+
+
+def _module(name):
+    return sys.modules.get(f"nn_lib.{name}") or importlib.import_module(f"nn_lib.{name}")
+
+
+def test_version_is_pep440_and_matches_the_installed_distribution():
+    assert isinstance(nl.__version__, str)
+    assert PEP440.match(nl.__version__), nl.__version__
+    assert importlib.metadata.version("nn_lib") == nl.__version__
+
+
+def test_all_names_are_importable_and_documented():
+    assert len(PUBLIC) == len(set(PUBLIC))
+    for name in nl.__all__:
+        exec(f"from nn_lib import {name}", {})
+    for name in PUBLIC:
+        obj = getattr(nl, name)
+        assert inspect.getdoc(obj), f"{name} has no docstring"
+        assert obj.__doc__ and obj.__doc__.strip(), f"{name} has no docstring of its own"
+
+
+@pytest.mark.parametrize("module", SUBMODULES)
+def test_every_module_declares_all_and_documents_it(module):
+    mod = _module(module)
+    assert inspect.getdoc(mod)
+    assert isinstance(mod.__all__, list)
+    for name in mod.__all__:
+        obj = getattr(mod, name)
+        if callable(obj):
+            assert obj.__doc__ and obj.__doc__.strip(), f"nn_lib.{module}.{name}"
+
+
+def _public_callables():
+    for module in SUBMODULES + ["_validation"]:
+        mod = _module(module)
+        for name in getattr(mod, "__all__", []):
+            obj = getattr(mod, name)
+            if inspect.isfunction(obj):
+                yield f"{module}.{name}", obj
+            elif inspect.isclass(obj):
+                for meth_name, meth in vars(obj).items():
+                    if inspect.isfunction(meth) and (not meth_name.startswith("_")
+                                                     or meth_name in ("__init__", "__call__")):
+                        yield f"{module}.{name}.{meth_name}", meth
+
+
+@pytest.mark.parametrize("qualname, func", list(_public_callables()), ids=lambda v: v if isinstance(v, str) else "")
+def test_public_functions_have_type_hints(qualname, func):
+    signature = inspect.signature(func)
+    for name, parameter in signature.parameters.items():
+        if name in ("self", "cls"):
+            continue
+        assert parameter.annotation is not inspect.Parameter.empty, f"{qualname}({name}) has no hint"
+    assert signature.return_annotation is not inspect.Signature.empty, f"{qualname} has no return hint"
+
+
+def test_py_typed_ships():
+    assert importlib.resources.files("nn_lib").joinpath("py.typed").is_file()
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        config = tomllib.load(f)
+    assert "py.typed" in config["tool"]["setuptools"]["package-data"]["nn_lib"]
+    files = importlib.metadata.distribution("nn_lib").files
+    listed = [str(f) for f in files or [] if str(f).startswith("nn_lib/")]
+    if listed:  # a regular (non-editable) install lists the package files
+        assert "nn_lib/py.typed" in listed
+
+
+@pytest.mark.xfail(strict=True, reason="bug: pyproject.toml (and requirements.txt) allow numpy>=1.24, "
+                   "but nn_lib.train calls numpy.random.Generator.spawn, new in NumPy 1.25")
+def test_declared_numpy_minimum_has_every_feature_used():
+    from packaging.requirements import Requirement
+
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        deps = tomllib.load(f)["project"]["dependencies"]
+    numpy_req = next(Requirement(d) for d in deps if Requirement(d).name == "numpy")
+    source = (ROOT / "nn_lib" / "training.py").read_text(encoding="utf-8")
+    assert ".spawn(" in source  # the feature in question is used
+    assert not numpy_req.specifier.contains("1.24.4")
+
+
+@pytest.mark.xfail(strict=True, reason="questionable: the function nn_lib.gradient_check shadows the "
+                   "submodule of the same name, so `import nn_lib.gradient_check as m` gives the "
+                   "function and monkeypatch.setattr('nn_lib.gradient_check._CHUNK_ENTRIES', ...) fails")
+def test_gradient_check_submodule_is_reachable_by_attribute():
+    import nn_lib.gradient_check as module
+
+    assert isinstance(module, types.ModuleType)
+
+
+# ---------------------------------------------------------------------------
+# notebook.glue
+# ---------------------------------------------------------------------------
+
+def test_glue_prints_without_myst_nb(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "myst_nb", None)  # makes `from myst_nb import glue` fail
+    value = notebook.glue("train_accuracy", np.float64(0.93))
+    assert value == 0.93 and type(value) is float
+    assert capsys.readouterr().out == "train_accuracy = 0.93\n"
+    count = notebook.glue("n_params", np.int64(61))
+    assert count == 61 and type(count) is int
+    assert notebook.glue("flag", np.bool_(True)) is True
+    assert notebook.glue("label", "Adam") == "Adam"
+    assert capsys.readouterr().out == "n_params = 61\nflag = True\nlabel = Adam\n"
+
+
+def test_glue_calls_myst_nb_when_available(monkeypatch):
+    calls = []
+    fake = types.ModuleType("myst_nb")
+    fake.glue = lambda name, value, display=True: calls.append((name, value, display))
+    monkeypatch.setitem(sys.modules, "myst_nb", fake)
+    assert notebook.glue("cost", np.float32(0.5)) == 0.5
+    notebook.glue("figure", "fig", display=True)
+    assert calls == [("cost", 0.5, False), ("figure", "fig", True)]
+    assert type(calls[0][1]) is float
+
+
+@pytest.mark.parametrize("name", [3, "", None, b"x"])
+def test_glue_refuses_a_bad_name(name):
+    with pytest.raises(TypeError, match="^name"):
+        notebook.glue(name, 1)
