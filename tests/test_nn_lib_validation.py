@@ -388,3 +388,12 @@ def test_valid_edge_values_are_accepted():
     assert nl.initialize_parameters((2, np.int64(3), 1), seed=np.uint8(1))["W1"].shape == (3, 2)
     assert nl.compute_cost([[0.5]], [[True]]) == pytest.approx(np.log(2))
     assert nl.compute_cost([[0.5]], [[1]], parameters=None, lambd=0) == pytest.approx(np.log(2))
+
+
+def test_messages_show_the_value_given_and_shorten_long_ones():
+    with pytest.raises(TypeError, match=r"^seed: .*got \[0, 1, 2, .*\.\.\.$"):
+        nl.make_moons(seed=list(range(100)))
+    with pytest.raises(ValueError, match=r"^keep_prob: expected a probability in \(0, 1\], got 1\.5$"):
+        nl.inverted_dropout(np.ones((2, 2)), 1.5, RNG)
+    with pytest.raises(ValueError, match=r"got shape \(2, 0\)"):
+        nl.random_mini_batches(np.zeros((2, 0)), np.zeros((1, 0)), 2)
