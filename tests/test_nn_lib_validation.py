@@ -53,7 +53,7 @@ def chk(**kw):
 BAD_PROBABILITIES = [0, 0.0, 1.5, -0.1, NAN, INF, "0.5", True, None]
 BAD_POSITIVE = [0, 0.0, -1.0, NAN, INF, "0.1", True, None]
 BAD_BETAS = [1.0, 1, -0.1, NAN, 2.0, "0.9", None]
-BAD_SEEDS = [-1, 1.5, "1", True, [1]]
+BAD_SEEDS = [-1, 1.5, "1", True, [1], np.array([1, 2])]
 BAD_LABELS = [np.array([[0.0, 1.0, 2.0, 1.0, 0.0, 1.0]]), np.array([[0.0, 0.5, 0.0, 1.0, 1.0, 0.0]]),
               np.array([[0.0, -1.0, 0.0, 1.0, 1.0, 0.0]]), with_nan(Y), np.where(Y == 1, INF, 0.0)]
 
