@@ -78,8 +78,8 @@ def main() -> int:
             X, Y, initial, LEARNING_RATE, MINI_BATCH_SIZE, args.epochs,
             rng=np.random.default_rng(1))
 
-    times = reference.interleaved_times({"reference": run_reference, "nn_lib": run_nn_lib},
-                                        args.repeats)
+    wall, cpu = reference.interleaved_times({"reference": run_reference, "nn_lib": run_nn_lib},
+                                            args.repeats)
 
     # Agreement 2: the same amount of work, ceil(m / 64) Adam steps per epoch.
     steps_nn_lib, steps_reference = results["nn_lib"].optimizer.t, results["reference"][2]
@@ -87,8 +87,7 @@ def main() -> int:
     print(f"Adam steps per run: nn_lib {steps_nn_lib}, reference {steps_reference}: "
           f"{'ok' if same_steps else 'FAILED'}")
 
-    per_epoch = {name: [t / args.epochs for t in ts] for name, ts in times.items()}
-    reference.report_ratio(per_epoch, TARGET, unit="us/epoch", scale=1e6)
+    reference.report_ratio(wall, cpu, TARGET, per=args.epochs, unit="us/epoch", scale=1e6)
     print(f"final epoch cost (different shuffles): nn_lib {results['nn_lib'].costs[-1]:.4f}, "
           f"reference {results['reference'][1][-1]:.4f}")
     return 0 if agree and same_steps else 1

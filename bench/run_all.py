@@ -1,7 +1,8 @@
 """Run every speed benchmark in bench/, one after the other, each in its own process.
 
-Exit code 1 if any benchmark's accuracy or agreement check failed (a missed
-speed target does not change the exit code; read the printed verdicts).
+Exit code 1 if any benchmark exited non-zero: one of its accuracy or agreement
+checks failed, or it crashed. A missed speed target does not change the exit
+code; read the printed verdicts.
 
 Run: python bench/run_all.py
 """
@@ -20,11 +21,12 @@ def main() -> int:
     failed = []
     for name in BENCHMARKS:
         print(f"=== python bench/{name}", flush=True)
-        if subprocess.run([sys.executable, str(here / name)]).returncode != 0:
-            failed.append(name)
+        code = subprocess.run([sys.executable, str(here / name)]).returncode
+        if code != 0:
+            failed.append(f"{name} (exit code {code})")
         print(flush=True)
     if failed:
-        print(f"accuracy or agreement check failed in: {', '.join(failed)}")
+        print(f"failed (a check failed or the script crashed): {', '.join(failed)}")
     return 1 if failed else 0
 
 
