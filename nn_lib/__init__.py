@@ -16,7 +16,7 @@ matplotlib when one of its functions runs.
 
 from .activations import relu, relu_derivative, sigmoid, sigmoid_derivative
 from .data import make_curved_boundary, make_moons, make_regularization_data, train_test_split
-from .gradient_check import (GradientCheckResult, check_gradients, dictionary_to_vector,
+from .gradient_checking import (GradientCheckResult, check_gradients, dictionary_to_vector,
                              gradient_check, gradients_to_vector, numerical_gradient,
                              relative_difference, vector_to_dictionary)
 from .initializers import initialize_parameters

@@ -31,11 +31,16 @@ def sigmoid(Z: ArrayLike) -> NDArray[np.float64]:
     ndarray
         :math:`\sigma(Z)`, same shape as ``Z``.
     """
-    return np.exp(-np.logaddexp(0.0, -np.asarray(Z, dtype=np.float64)))
+    # exp(-large) underflowing to 0 is the right answer, not an error.
+    with np.errstate(under="ignore"):
+        return np.exp(-np.logaddexp(0.0, -np.asarray(Z, dtype=np.float64)))
 
 
 def sigmoid_derivative(Z: ArrayLike) -> NDArray[np.float64]:
-    r"""Derivative of the sigmoid, :math:`\sigma'(z) = \sigma(z)\,(1 - \sigma(z))`.
+    r"""Derivative of the sigmoid, :math:`\sigma'(z) = \sigma(z)\,(1 - \sigma(z)) = \sigma(z)\,\sigma(-z)`.
+
+    The second form keeps its accuracy for large :math:`|z|`, where
+    :math:`1 - \sigma(z)` would round to 0.
 
     Parameters
     ----------
@@ -47,8 +52,8 @@ def sigmoid_derivative(Z: ArrayLike) -> NDArray[np.float64]:
     ndarray
         Same shape as ``Z``.
     """
-    s = sigmoid(Z)
-    return s * (1.0 - s)
+    Z = np.asarray(Z, dtype=np.float64)
+    return sigmoid(Z) * sigmoid(-Z)
 
 
 def relu(Z: ArrayLike) -> NDArray[np.float64]:

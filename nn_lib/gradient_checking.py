@@ -64,9 +64,26 @@ def vector_to_dictionary(theta: ArrayLike, layout: Layout) -> dict[str, Array]:
     dict of str to ndarray
         Arrays that do not share memory with ``theta``.
     """
+    layout = _check_layout(layout)
     size = sum(int(np.prod(shape)) for _, shape in layout)
     theta = check_array("theta", theta, ndim=1, rows=size)
     return _unflatten(theta, layout)
+
+
+def _check_layout(layout: object) -> Layout:
+    """A list of (name, shape) pairs, as returned by :func:`dictionary_to_vector`."""
+    if isinstance(layout, (str, bytes)) or not isinstance(layout, Sequence) or not layout:
+        raise TypeError(f"layout: expected the non-empty list of (name, shape) pairs returned "
+                        f"by dictionary_to_vector, got {layout!r:.80}")
+    checked = []
+    for entry in layout:
+        if (not isinstance(entry, (tuple, list)) or len(entry) != 2
+                or not isinstance(entry[0], str) or not isinstance(entry[1], (tuple, list))
+                or not all(isinstance(n, (int, np.integer)) and n >= 1 for n in entry[1])):
+            raise ValueError(f"layout: expected (name, shape) pairs such as ('W1', (20, 2)), "
+                             f"got {entry!r:.80}")
+        checked.append((entry[0], tuple(int(n) for n in entry[1])))
+    return checked
 
 
 def _unflatten(theta: Array, layout: Layout) -> dict[str, Array]:
@@ -91,7 +108,7 @@ def gradients_to_vector(grads: Mapping[str, ArrayLike], layout: Layout) -> Array
     -------
     ndarray of shape (P,)
     """
-    template = {key: np.empty(shape) for key, shape in layout}
+    template = {key: np.empty(shape) for key, shape in _check_layout(layout)}
     checked = check_grads(grads, template)
     return np.concatenate([checked["d" + key].ravel() for key, _ in layout])
 
@@ -145,6 +162,8 @@ def numerical_gradient(J: Callable[[Array], float], theta: ArrayLike,
     -------
     ndarray of shape (P,)
     """
+    if not callable(J):
+        raise TypeError(f"J: expected a callable theta -> float, got {J!r:.80}")
     theta = check_array("theta", theta, ndim=1)
     epsilon = check_positive("epsilon", epsilon)
     gradapprox = np.empty_like(theta)
@@ -154,6 +173,9 @@ def numerical_gradient(J: Callable[[Array], float], theta: ArrayLike,
         theta_minus = theta.copy()
         theta_minus[i] -= epsilon
         gradapprox[i] = (J(theta_plus) - J(theta_minus)) / (2.0 * epsilon)
+        if not np.isfinite(gradapprox[i]):
+            raise ValueError(f"J: expected finite costs, got a non-finite value near "
+                             f"theta[{i}] = {theta[i]!r}")
     return gradapprox
 
 
@@ -374,7 +396,12 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
 
 
 def gradient_check(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayLike,
-                   lambd: float = 0.0, epsilon: float = 1e-7, **kwargs: object) -> float:
+                   lambd: float = 0.0, epsilon: float = 1e-7,
+                   keep_prob: float | Sequence[float] = 1.0,
+                   masks: Sequence[ArrayLike | None] | None = None,
+                   seed: int | np.random.Generator | None = None,
+                   grads: Mapping[str, ArrayLike] | None = None,
+                   method: str = "vectorized") -> float:
     r"""Relative difference (equation 4) between backpropagation and finite differences.
 
     A thin wrapper around :func:`check_gradients` that returns only
@@ -388,13 +415,12 @@ def gradient_check(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayLi
     Y : array_like of shape (1, m)
     lambd : float
     epsilon : float
-    **kwargs
-        ``keep_prob``, ``masks``, ``seed``, ``grads``, ``method``: see
-        :func:`check_gradients`.
+    keep_prob, masks, seed, grads, method
+        See :func:`check_gradients`.
 
     Returns
     -------
     float
     """
-    return check_gradients(parameters, X, Y, lambd=lambd, epsilon=epsilon,
-                           **kwargs).difference  # type: ignore[arg-type]
+    return check_gradients(parameters, X, Y, lambd=lambd, epsilon=epsilon, keep_prob=keep_prob,
+                           masks=masks, seed=seed, grads=grads, method=method).difference

@@ -58,6 +58,8 @@ def initialize_parameters(layer_dims: Sequence[int], method: str = "he",
     >>> params["W1"].shape, params["b3"].shape
     ((20, 2), (1, 1))
     """
+    if isinstance(layer_dims, np.ndarray) and layer_dims.ndim == 1:
+        layer_dims = layer_dims.tolist()
     if isinstance(layer_dims, (str, bytes)) or not isinstance(layer_dims, Sequence):
         raise TypeError(f"layer_dims: expected a sequence of integers such as [2, 20, 3, 1], "
                         f"got {layer_dims!r}")

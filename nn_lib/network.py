@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._validation import (check_array, check_keep_prob, check_labels, check_nonnegative,
-                          check_parameters)
+                          check_parameters, check_real)
 from .activations import sigmoid
 
 __all__ = ["ForwardCache", "forward_propagation", "backward_propagation", "predict",
@@ -127,6 +127,8 @@ def _check_masks(masks: object, cache_shapes: list[tuple[int, int]]) -> list[NDA
         mask = np.asarray(mask)
         if mask.shape != cache_shapes[l - 1]:
             raise ValueError(f"masks[{l}]: expected shape {cache_shapes[l - 1]}, got {mask.shape}")
+        if mask.dtype != bool and not np.all((mask == 0) | (mask == 1)):
+            raise ValueError(f"masks[{l}]: expected booleans or 0/1 values, got other values")
         checked.append(mask.astype(bool))
     return checked
 
@@ -267,7 +269,7 @@ def predict(X: ArrayLike, parameters: Mapping[str, ArrayLike], threshold: float 
     ndarray of shape (1, m)
         0.0 or 1.0, float64 like the labels ``Y``.
     """
-    threshold = check_keep_prob("threshold", threshold)
-    if threshold == 1.0:
-        raise ValueError("threshold: expected a number in (0, 1), got 1.0")
+    threshold = check_real("threshold", threshold)
+    if not 0 < threshold < 1:
+        raise ValueError(f"threshold: expected a number in (0, 1), got {threshold!r}")
     return (predict_proba(X, parameters) > threshold).astype(np.float64)

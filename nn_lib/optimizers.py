@@ -33,11 +33,20 @@ class Optimizer:
     """
 
     def __init__(self, learning_rate: float) -> None:
-        self.learning_rate = check_positive("learning_rate", learning_rate)
+        self.learning_rate = learning_rate
         self.t = 0
 
+    @property
+    def learning_rate(self) -> float:
+        """The step size :math:`\\alpha`, a finite number > 0."""
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        self._learning_rate = check_positive("learning_rate", value)
+
     def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={value!r}" for name, value in vars(self).items()
+        fields = ", ".join(f"{name.lstrip('_')}={value!r}" for name, value in vars(self).items()
                            if not isinstance(value, dict) and name != "t")
         return f"{type(self).__name__}({fields})"
 
@@ -99,6 +108,12 @@ class Optimizer:
     def _step(self, parameters: Mapping[str, Array], grads: Mapping[str, Array]
               ) -> dict[str, Array]:
         raise NotImplementedError
+
+
+def _squared_gradient_overflow(name: str) -> FloatingPointError:
+    return FloatingPointError(
+        f"grads['d{name}']: its square overflows float64 (an entry above about 1.3e154); "
+        f"training has diverged: lower the learning rate or rescale the inputs")
 
 
 class GradientDescent(Optimizer):
@@ -193,7 +208,12 @@ class RMSprop(Optimizer):
         updated = {}
         for name, p in parameters.items():
             g = grads["d" + name]
-            s[name] = beta * s[name] + (1.0 - beta) * g * g if name in s else (1.0 - beta) * g * g
+            try:
+                with np.errstate(over="raise"):
+                    g2 = g * g
+            except FloatingPointError:
+                raise _squared_gradient_overflow(name) from None
+            s[name] = beta * s[name] + (1.0 - beta) * g2 if name in s else (1.0 - beta) * g2
             updated[name] = p - lr * g / (np.sqrt(s[name]) + eps)
         return updated
 
@@ -247,12 +267,17 @@ class Adam(Optimizer):
         updated = {}
         for name, p in parameters.items():
             g = grads["d" + name]
+            try:
+                with np.errstate(over="raise"):
+                    g2 = g * g
+            except FloatingPointError:
+                raise _squared_gradient_overflow(name) from None
             if name in v:
                 v[name] = beta1 * v[name] + (1.0 - beta1) * g
-                s[name] = beta2 * s[name] + (1.0 - beta2) * g * g
+                s[name] = beta2 * s[name] + (1.0 - beta2) * g2
             else:
                 v[name] = (1.0 - beta1) * g
-                s[name] = (1.0 - beta2) * g * g
+                s[name] = (1.0 - beta2) * g2
             v_hat = v[name] / correction1
             s_hat = s[name] / correction2
             updated[name] = p - lr * v_hat / (np.sqrt(s_hat) + eps)

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import check_X_Y, check_array, check_int, check_parameters
+from ._validation import (check_X_Y, check_array, check_int, check_nonnegative,
+                          check_parameters)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -106,6 +107,7 @@ def plot_decision_boundary(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y:
     X, Y = check_X_Y(X, Y)
     params = check_parameters(parameters, n_x=2)
     resolution = check_int("resolution", resolution, 2)
+    margin = check_nonnegative("margin", margin)
     ax = _axes(ax)
     x1 = np.linspace(X[0].min() - margin, X[0].max() + margin, resolution)
     x2 = np.linspace(X[1].min() - margin, X[1].max() + margin, resolution)
@@ -146,8 +148,11 @@ def plot_costs(curves: Mapping[str, Any], ax: Axes | None = None, xlabel: str = 
     for label, curve in curves.items():
         if hasattr(curve, "costs") and hasattr(curve, "epochs"):
             x, y = curve.epochs, curve.costs
-        else:
+        elif isinstance(curve, (tuple, list)) and len(curve) == 2:
             x, y = curve
+        else:
+            raise TypeError(f"curves[{label!r}]: expected a TrainingResult or a pair (x, y), "
+                            f"got {curve!r:.80}")
         x = check_array(f"curves[{label!r}] x", x, ndim=1)
         y = check_array(f"curves[{label!r}] y", y, ndim=1, rows=x.shape[0])
         ax.plot(x, y, label=label, linewidth=1.3)
@@ -157,6 +162,13 @@ def plot_costs(curves: Mapping[str, Any], ax: Axes | None = None, xlabel: str = 
         ax.set_yscale("log")
     ax.legend()
     return ax
+
+
+def _check_range(name: str, value: object) -> tuple[float, float]:
+    pair = check_array(name, value, ndim=1, rows=2)
+    if not pair[0] < pair[1]:
+        raise ValueError(f"{name}: expected (low, high) with low < high, got {tuple(pair)}")
+    return float(pair[0]), float(pair[1])
 
 
 def plot_optimizer_paths(J: Callable[[NDArray[np.float64], NDArray[np.float64]], ArrayLike],
@@ -184,6 +196,12 @@ def plot_optimizer_paths(J: Callable[[NDArray[np.float64], NDArray[np.float64]],
     -------
     matplotlib.axes.Axes
     """
+    if not callable(J):
+        raise TypeError(f"J: expected a callable J(theta1, theta2), got {J!r:.80}")
+    if not isinstance(paths, Mapping):
+        raise TypeError(f"paths: expected a dict of label to (k, 2) array, got {paths!r:.80}")
+    levels = check_int("levels", levels, 1)
+    xlim, ylim = _check_range("xlim", xlim), _check_range("ylim", ylim)
     ax = _axes(ax)
     t1, t2 = np.meshgrid(np.linspace(*xlim, 300), np.linspace(*ylim, 300))
     ax.contour(t1, t2, np.asarray(J(t1, t2)), levels=levels, colors="0.7", linewidths=0.7)

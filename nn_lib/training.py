@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -12,9 +13,9 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._validation import (check_X_Y, check_array, check_int, check_nonnegative,
                           check_parameters, check_rng)
-from .initializers import initialize_parameters
+from .initializers import INITIALIZATION_METHODS, initialize_parameters
 from .losses import _cross_entropy_with_logits
-from .gradient_check import _layout
+from .gradient_checking import _layout
 from .network import _backward, _forward, _keep_probs
 from .optimizers import GradientDescent, Optimizer
 from .schedules import Schedule
@@ -185,6 +186,11 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
     if lr_schedule is not None and not callable(lr_schedule):
         raise TypeError(f"lr_schedule: expected a callable (learning_rate0, epoch) -> rate, "
                         f"got {lr_schedule!r}")
+    if initialization not in INITIALIZATION_METHODS:
+        raise ValueError(f"initialization: expected one of {INITIALIZATION_METHODS}, "
+                         f"got {initialization!r}")
+    if not isinstance(record_steps, (bool, np.bool_)):
+        raise TypeError(f"record_steps: expected True or False, got {record_steps!r}")
     init_rng, shuffle_rng, dropout_rng = _seed_sequence(seed)
     if parameters is None:
         parameters = initialize_parameters(layer_dims, method=initialization, seed=init_rng)
@@ -208,21 +214,30 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
     layout = _layout(params)
     theta = np.concatenate([params[key].ravel() for key, _ in layout])
     params = _views(theta, layout)
+    state = optimizer._state_shape("theta")
+    if state is not None and state != theta.shape:
+        raise ValueError(f"optimizer: its state holds {state[0]} parameters from an earlier run, "
+                         f"this network has {theta.size}; pass a new optimizer or call reset()")
     learning_rate0 = optimizer.learning_rate
     costs, epochs, step_costs, rates = [], [], [], np.empty(num_epochs)
     full_batch = [(X, Y)]
     started = time.perf_counter()
     for epoch in range(num_epochs):
         if lr_schedule is not None:
-            optimizer.learning_rate = float(lr_schedule(learning_rate0, epoch))
+            rate = lr_schedule(learning_rate0, epoch)
+            if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 < rate < np.inf:
+                raise ValueError(f"lr_schedule: expected a finite learning rate > 0, got {rate!r} "
+                                 f"at epoch {epoch}")
+            optimizer.learning_rate = float(rate)
         rates[epoch] = optimizer.learning_rate
         batches = (full_batch if mini_batch_size is None
                    else _mini_batches(X, Y, mini_batch_size, shuffle_rng))
         record = epoch % cost_every == 0 or epoch == num_epochs - 1
+        show = print_every is not None and epoch % print_every == 0
         total = 0.0
         for Xb, Yb in batches:
             cache = _forward(Xb, params, probs, dropout_rng)
-            if record or record_steps:
+            if record or show or record_steps:
                 cost = _cross_entropy_with_logits(cache.Z[L], Yb)  # type: ignore[arg-type]
                 if lambd:
                     cost += lambd / (2 * Xb.shape[1]) * sum(
@@ -234,15 +249,17 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
             dtheta = np.concatenate([grads["d" + key].ravel() for key, _ in layout])
             theta = optimizer._step({"theta": theta}, {"dtheta": dtheta})["theta"]
             params = _views(theta, layout)
-        if record:
-            costs.append(total / m)
-            epochs.append(epoch)
-            if not np.isfinite(costs[-1]):
+        if record or show:
+            cost = total / m
+            if not np.isfinite(cost):
                 raise FloatingPointError(
-                    f"train: the cost became {costs[-1]} at epoch {epoch}; the learning "
+                    f"train: the cost became {cost} at epoch {epoch}; the learning "
                     f"rate {optimizer.learning_rate} is probably too large")
-            if print_every is not None and epoch % print_every == 0:
-                print(f"epoch {epoch:>6d}  cost {costs[-1]:.6f}  "
+            if record:
+                costs.append(cost)
+                epochs.append(epoch)
+            if show:
+                print(f"epoch {epoch:>6d}  cost {cost:.6f}  "
                       f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
     return TrainingResult(parameters={key: value.copy() for key, value in params.items()}, costs=np.array(costs),
                           epochs=np.array(epochs, dtype=np.int64), learning_rates=rates,

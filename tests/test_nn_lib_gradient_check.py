@@ -14,9 +14,7 @@ import nn_lib as nl
 from nn_lib_strategies import (flatten, layer_dims, random_masks, random_network,
                                ref_backward_one_hidden, rel_diff, seeds)
 
-# ``nn_lib.gradient_check`` is the function (it shadows the submodule of the same name),
-# so the module is reached through sys.modules.
-gc_module = sys.modules["nn_lib.gradient_check"]
+gc_module = sys.modules["nn_lib.gradient_checking"]
 
 MODES = ["plain", "l2", "dropout", "l2+dropout"]
 

@@ -170,9 +170,6 @@ def test_plotting_refuses_bad_input_naming_the_argument(call, argument):
         call()
 
 
-@pytest.mark.xfail(strict=True, reason="bug: plot_optimizer_paths does not validate its arguments: "
-                   "paths=[...] -> AttributeError, J=3 -> \"'int' object is not callable\", "
-                   "levels=-1 -> ZeroDivisionError, xlim with NaN -> matplotlib's message")
 @pytest.mark.parametrize("kwargs, argument", [
     (dict(paths=[[0.0, 0.0]]), "paths"), (dict(J=3), "J"), (dict(levels=-1), "levels"),
     (dict(xlim=(0.0, float("nan"))), "xlim"), (dict(ylim=3), "ylim"),
@@ -183,15 +180,11 @@ def test_plot_optimizer_paths_validates_its_arguments(kwargs, argument):
         plotting.plot_optimizer_paths(**args)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: plot_costs({'a': 3}) fails with Python's 'cannot "
-                   "unpack non-iterable int object' instead of an error naming curves['a']")
 def test_plot_costs_refuses_a_curve_that_is_not_a_pair():
     with pytest.raises(TypeError, match=r"^curves\['a'\]"):
         plotting.plot_costs({"a": 3})
 
 
-@pytest.mark.xfail(strict=True, reason="bug: plot_decision_boundary(margin=nan) is not checked; the "
-                   "error that follows names X ('X: expected finite values') instead of margin")
 def test_plot_decision_boundary_refuses_a_nan_margin():
     with pytest.raises(ValueError, match="^margin"):
         plotting.plot_decision_boundary(nl.initialize_parameters([2, 1]), X0, Y0, margin=float("nan"))

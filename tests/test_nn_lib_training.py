@@ -266,8 +266,6 @@ def test_print_every_prints_to_stderr(capsys):
     assert capsys.readouterr() == ("", "")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: print_every only prints at epochs where the cost is "
-                   "recorded, so cost_every=2, print_every=1 prints epochs 0, 2, 3 instead of every epoch")
 def test_print_every_is_independent_of_cost_every(capsys):
     X, Y = _data(20)
     nl.train(X, Y, [2, 3, 1], num_epochs=4, cost_every=2, print_every=1, seed=0)
@@ -305,17 +303,12 @@ def test_adam_on_the_notes_two_moons_setup_reaches_90_percent():
     assert nl.accuracy(nl.predict(X, r.parameters), Y) >= 0.9
 
 
-@pytest.mark.xfail(strict=True, reason="bug: train does not check the rates lr_schedule returns; "
-                   "a schedule returning -1.0 silently does gradient ascent")
 def test_non_positive_scheduled_rate_is_refused():
     X, Y = _data(20)
     with pytest.raises(ValueError, match="^lr_schedule"):
         nl.train(X, Y, [2, 3, 1], num_epochs=2, lr_schedule=lambda lr0, epoch: -1.0, seed=0)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: an optimizer whose state was built for another network "
-                   "(e.g. result.optimizer of a [2, 5, 1] run) fails inside NumPy with 'operands could "
-                   "not be broadcast together' instead of an error naming optimizer")
 def test_optimizer_with_state_for_another_network_is_refused():
     X, Y = _data(20)
     previous = nl.train(X, Y, [2, 5, 1], optimizer=nl.Adam(), num_epochs=1, seed=0).optimizer

@@ -345,30 +345,21 @@ def test_bad_input_is_refused_naming_the_argument(call, argument):
 # Gaps found while writing the cases above (each a minimal reproduction)
 # ---------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="bug: train(initialization='foo') raises 'method: expected "
-                   "one of ...', naming initialize_parameters' argument instead of train's")
 def test_train_bad_initialization_names_initialization():
     with pytest.raises(ValueError, match="^initialization"):
         nl.train(X, Y, [2, 3, 1], initialization="glorot", num_epochs=1, seed=0)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: numerical_gradient(J=3, ...) fails with Python's "
-                   "\"'int' object is not callable\" instead of an error naming J")
 def test_numerical_gradient_refuses_a_non_callable():
     with pytest.raises(TypeError, match="^J"):
         nl.numerical_gradient(3, [1.0, 2.0])
 
 
-@pytest.mark.xfail(strict=True, reason="bug: numerical_gradient returns a silent NaN gradient when "
-                   "J returns NaN (the guide: never return a silent NaN)")
 def test_numerical_gradient_refuses_a_nan_cost():
     with pytest.raises(ValueError, match="^J"):
         nl.numerical_gradient(lambda t: float("nan"), [1.0, 2.0])
 
 
-@pytest.mark.xfail(strict=True, reason="bug: vector_to_dictionary does not validate layout: "
-                   "layout='abc' raises 'not enough values to unpack', layout=None \"'NoneType' "
-                   "object is not iterable\"")
 @pytest.mark.parametrize("layout", ["abc", None, [("W1",)]])
 def test_vector_to_dictionary_refuses_a_bad_layout(layout):
     with pytest.raises((ValueError, TypeError), match="^layout"):
@@ -397,3 +388,32 @@ def test_messages_show_the_value_given_and_shorten_long_ones():
         nl.inverted_dropout(np.ones((2, 2)), 1.5, RNG)
     with pytest.raises(ValueError, match=r"got shape \(2, 0\)"):
         nl.random_mini_batches(np.zeros((2, 0)), np.zeros((1, 0)), 2)
+
+
+def test_layer_dims_may_be_a_numpy_array():
+    from_array = nl.initialize_parameters(np.array([2, 4, 1]), seed=0)
+    from_list = nl.initialize_parameters([2, 4, 1], seed=0)
+    assert all(np.array_equal(from_array[k], from_list[k]) for k in from_list)
+
+
+def test_masks_must_be_boolean_or_zero_one():
+    params = nl.initialize_parameters([2, 3, 1], seed=0)
+    X2 = np.ones((2, 4))
+    with pytest.raises(ValueError, match=r"^masks\[1\]"):
+        nl.forward_propagation(X2, params, keep_prob=0.5, masks=[None, np.full((3, 4), 0.5), None])
+    zero_one = np.array([[1, 0, 1, 1]] * 3)
+    AL, cache = nl.forward_propagation(X2, params, keep_prob=0.5, masks=[None, zero_one, None])
+    assert cache.D[1].dtype == bool and np.array_equal(cache.D[1], zero_one == 1)
+
+
+def test_record_steps_must_be_a_bool():
+    with pytest.raises(TypeError, match="^record_steps"):
+        nl.train(X, Y, [2, 3, 1], num_epochs=1, record_steps="yes", seed=0)
+
+
+@pytest.mark.parametrize("xlim", [(1.0, 1.0), (2.0, 0.0)])
+def test_plot_range_must_increase(xlim):
+    from nn_lib import plotting
+
+    with pytest.raises(ValueError, match="^xlim"):
+        plotting.plot_optimizer_paths(lambda a, b: a + b, {}, xlim=xlim, ylim=(0.0, 1.0))
