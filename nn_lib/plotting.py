@@ -173,7 +173,8 @@ def _check_range(name: str, value: object) -> tuple[float, float]:
 
 def plot_optimizer_paths(J: Callable[[NDArray[np.float64], NDArray[np.float64]], ArrayLike],
                          paths: Mapping[str, ArrayLike], xlim: Sequence[float],
-                         ylim: Sequence[float], ax: Axes | None = None, levels: int = 20,
+                         ylim: Sequence[float], ax: Axes | None = None,
+                         levels: int | ArrayLike = 20,
                          minimum: Sequence[float] | None = None) -> Axes:
     r"""Optimizer iterates drawn over the contours of a function of two variables.
 
@@ -187,8 +188,8 @@ def plot_optimizer_paths(J: Callable[[NDArray[np.float64], NDArray[np.float64]],
     xlim, ylim : pair of float
         Range of :math:`\theta_1` and :math:`\theta_2`.
     ax : matplotlib.axes.Axes, optional
-    levels : int
-        Number of contour levels.
+    levels : int or array_like
+        Number of contour levels, or the increasing levels themselves.
     minimum : pair of float, optional
         Where to mark the minimum with a star.
 
@@ -200,7 +201,12 @@ def plot_optimizer_paths(J: Callable[[NDArray[np.float64], NDArray[np.float64]],
         raise TypeError(f"J: expected a callable J(theta1, theta2), got {J!r:.80}")
     if not isinstance(paths, Mapping):
         raise TypeError(f"paths: expected a dict of label to (k, 2) array, got {paths!r:.80}")
-    levels = check_int("levels", levels, 1)
+    if isinstance(levels, (int, np.integer)) and not isinstance(levels, bool):
+        levels = check_int("levels", levels, 1)
+    else:
+        levels = check_array("levels", levels, ndim=1)
+        if np.any(np.diff(levels) <= 0):
+            raise ValueError("levels: expected increasing contour levels")
     xlim, ylim = _check_range("xlim", xlim), _check_range("ylim", ylim)
     ax = _axes(ax)
     t1, t2 = np.meshgrid(np.linspace(*xlim, 300), np.linspace(*ylim, 300))

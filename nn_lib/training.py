@@ -249,12 +249,13 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
             dtheta = np.concatenate([grads["d" + key].ravel() for key, _ in layout])
             theta = optimizer._step({"theta": theta}, {"dtheta": dtheta})["theta"]
             params = _views(theta, layout)
+        # One reduction per epoch: NaN or infinity anywhere in theta makes the sum non-finite.
+        if not np.isfinite(np.add.reduce(theta)) or ((record or show) and not np.isfinite(total)):
+            raise FloatingPointError(
+                f"train: the parameters or the cost stopped being finite at epoch {epoch}; "
+                f"the learning rate {optimizer.learning_rate} is probably too large")
         if record or show:
             cost = total / m
-            if not np.isfinite(cost):
-                raise FloatingPointError(
-                    f"train: the cost became {cost} at epoch {epoch}; the learning "
-                    f"rate {optimizer.learning_rate} is probably too large")
             if record:
                 costs.append(cost)
                 epochs.append(epoch)

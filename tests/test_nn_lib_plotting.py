@@ -188,3 +188,11 @@ def test_plot_costs_refuses_a_curve_that_is_not_a_pair():
 def test_plot_decision_boundary_refuses_a_nan_margin():
     with pytest.raises(ValueError, match="^margin"):
         plotting.plot_decision_boundary(nl.initialize_parameters([2, 1]), X0, Y0, margin=float("nan"))
+
+
+def test_plot_optimizer_paths_accepts_explicit_levels_and_refuses_decreasing_ones():
+    ax = plotting.plot_optimizer_paths(J0, {}, xlim=(0.0, 1.0), ylim=(0.0, 1.0),
+                                       levels=[0.1, 0.5, 1.0])
+    assert ax.collections
+    with pytest.raises(ValueError, match="^levels"):
+        plotting.plot_optimizer_paths(J0, {}, xlim=(0.0, 1.0), ylim=(0.0, 1.0), levels=[1.0, 0.5])

@@ -351,3 +351,12 @@ def test_optimizer_path_starts_at_theta0_and_matches_update():
     for k in range(1, 6):
         theta = opt.update(theta, {"dt": grad(theta["t"])})
         np.testing.assert_allclose(path[k], theta["t"], rtol=1e-15)
+
+
+def test_divergence_is_caught_between_recorded_epochs():
+    # An absurd learning rate blows the parameters up long before the only recorded epoch.
+    X, Y = _data(20)
+    with pytest.raises(FloatingPointError, match="^train: .*epoch"):
+        with np.errstate(all="ignore"):
+            nl.train(X, Y, [2, 3, 1], optimizer=nl.GradientDescent(1e300), num_epochs=50,
+                     cost_every=50, seed=0)
