@@ -223,5 +223,6 @@ def plot_optimizer_paths(J: Callable[[NDArray[np.float64], NDArray[np.float64]],
     ax.set_ylim(*ylim)
     ax.set_xlabel(r"$\theta_1$")
     ax.set_ylabel(r"$\theta_2$")
-    ax.legend(loc="upper right")
+    if paths or minimum is not None:
+        ax.legend(loc="upper right")
     return ax
