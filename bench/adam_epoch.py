@@ -5,9 +5,9 @@ The notes' optimization setting: a [2, 5, 2, 1] network on two moons
 last one of 44), Adam(0.0007) with beta1 0.9, beta2 0.999, epsilon 1e-8. Each
 epoch shuffles and partitions the data; every batch gets a forward pass, its
 cost, a backward pass and an Adam step, on both sides (nn_lib records the cost
-of every epoch: cost_every=1, its default). Both run NUM_EPOCHS epochs from the
-same initial parameters, interleaved in this process; the time per epoch is the
-run's time divided by NUM_EPOCHS.
+of every epoch: cost_every=1, its default). Both run --epochs epochs (default
+500) from the same initial parameters, interleaved in this process; the time
+per epoch is a run's time divided by the number of epochs.
 
 Target: nn_lib / reference <= 1.0.
 
@@ -37,10 +37,6 @@ AGREEMENT_EPOCHS = 10
 AGREEMENT_TOLERANCE = 1e-10
 
 
-def max_difference(a, b):
-    return max(float(np.max(np.abs(a[key] - b[key]))) for key in a)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
@@ -61,7 +57,7 @@ def main() -> int:
                         num_epochs=AGREEMENT_EPOCHS, parameters=initial, seed=0).parameters
     theirs, _, _ = reference.train_adam(X, Y, initial, LEARNING_RATE, m, AGREEMENT_EPOCHS,
                                         rng=np.random.default_rng(0))
-    difference = max_difference(ours, theirs)
+    difference = reference.max_difference(ours, theirs)
     agree = difference <= AGREEMENT_TOLERANCE
     print(f"agreement, one batch of {m} for {AGREEMENT_EPOCHS} epochs: max |nn_lib - reference| "
           f"= {difference:.2e} (tolerance {AGREEMENT_TOLERANCE:g}): {'ok' if agree else 'FAILED'}")

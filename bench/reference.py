@@ -6,10 +6,20 @@ the sigmoid output, a backward pass, and an update loop over the layers with
 string keys. No input checks, no flattening, no tricks: this is the code a
 reader of the notes would write, and nn_lib has to be at least as fast.
 
-Only NumPy is imported here; nothing from nn_lib.
+Nothing from nn_lib is imported here. The end of the file holds the helpers
+the benchmark scripts share: interleaved timing, the machine description and
+the report of a ratio.
 """
 
 from __future__ import annotations
+
+import datetime
+import gc
+import os
+import platform
+import subprocess
+import time
+from pathlib import Path
 
 import numpy as np
 
@@ -143,7 +153,12 @@ def train_adam(X, Y, parameters, learning_rate=0.0007, mini_batch_size=64, num_e
     return parameters, costs, t
 
 
-# --- Helpers shared by the benchmark scripts (timing, machine description) ---
+# --- Helpers shared by the benchmark scripts ---
+
+def max_difference(a, b):
+    """Largest absolute difference between two parameter dicts with the same keys."""
+    return max(float(np.max(np.abs(a[key] - b[key]))) for key in a)
+
 
 def interleaved_times(functions, repeats):
     """Call each function of the dict ``functions`` once per round, ``repeats``
@@ -153,9 +168,6 @@ def interleaved_times(functions, repeats):
     (time.perf_counter) and this process's CPU time (time.process_time). On a
     machine shared with other work the CPU time is the steadier of the two: it
     does not count the time the process waits for a core."""
-    import gc
-    import time
-
     names = list(functions)
     wall = {name: [] for name in names}
     cpu = {name: [] for name in names}
@@ -171,10 +183,6 @@ def interleaved_times(functions, repeats):
 
 def machine_description():
     """One line: CPU model, logical cores, Python and NumPy versions, date, 1-minute load."""
-    import datetime
-    import os
-    import platform
-
     cpu = platform.processor() or "unknown CPU"
     try:
         with open("/proc/cpuinfo") as f:
@@ -194,9 +202,6 @@ def machine_description():
 
 def source_revision():
     """The git commit of the tree holding bench/, and whether nn_lib/ has uncommitted changes."""
-    import subprocess
-    from pathlib import Path
-
     top = Path(__file__).resolve().parent.parent
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=top,

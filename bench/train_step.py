@@ -4,8 +4,9 @@ The notes' regularization setting: a [2, 20, 3, 1] network on the 211 training
 examples of nn_lib.make_regularization_data(seed=1), learning rate 0.3, one
 step per epoch. nn_lib records the cost every 1000 epochs (the notes' interval);
 the reference computes the cost on every iteration, as the notes' loop does.
-Both run NUM_EPOCHS epochs from the same initial parameters, interleaved in
-this process; the time per step is the run's time divided by NUM_EPOCHS.
+Both run --epochs epochs (default 2000) from the same initial parameters,
+interleaved in this process; the time per step is a run's time divided by the
+number of epochs.
 
 Target: nn_lib / reference <= 1.0. Agreement check: after a few steps from the
 same parameters both give the same parameters to 1e-10 (exit code 1 otherwise).
@@ -18,8 +19,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-import numpy as np
-
 import nn_lib
 import reference
 
@@ -29,10 +28,6 @@ COST_EVERY = 1000
 TARGET = 1.0
 AGREEMENT_STEPS = 10
 AGREEMENT_TOLERANCE = 1e-10
-
-
-def max_difference(a, b):
-    return max(float(np.max(np.abs(a[key] - b[key]))) for key in a)
 
 
 def main() -> int:
@@ -53,7 +48,7 @@ def main() -> int:
     ours = nn_lib.train(X, Y, LAYER_DIMS, nn_lib.GradientDescent(LEARNING_RATE),
                         num_epochs=AGREEMENT_STEPS, parameters=initial).parameters
     theirs, _ = reference.train_gd(X, Y, initial, LEARNING_RATE, AGREEMENT_STEPS)
-    difference = max_difference(ours, theirs)
+    difference = reference.max_difference(ours, theirs)
     agree = difference <= AGREEMENT_TOLERANCE
     print(f"agreement after {AGREEMENT_STEPS} steps: max |nn_lib - reference| = "
           f"{difference:.2e} (tolerance {AGREEMENT_TOLERANCE:g}): {'ok' if agree else 'FAILED'}")
@@ -74,7 +69,7 @@ def main() -> int:
     reference.report_ratio(wall, cpu, TARGET, per=args.epochs, unit="us/step", scale=1e6)
     # Informational: the long runs end close together too (not checked: 2000 steps
     # through ReLU kinks may amplify rounding differences).
-    final = max_difference(results["nn_lib"].parameters, results["reference"][0])
+    final = reference.max_difference(results["nn_lib"].parameters, results["reference"][0])
     print(f"after {args.epochs} epochs: max |nn_lib - reference| = {final:.2e}; "
           f"final cost nn_lib {results['nn_lib'].costs[-1]:.6f}")
     return 0 if agree else 1
