@@ -16,10 +16,11 @@ def sigmoid(Z: ArrayLike) -> NDArray[np.float64]:
 
     .. math:: \sigma(z) = \frac{1}{1 + e^{-z}}
 
-    Computed as :math:`\exp(-\log(1 + e^{-z}))` with :func:`numpy.logaddexp`,
-    which never overflows: logits of any magnitude (``1e4``, ``-1e308``) give a
-    finite result in :math:`[0, 1]`, accurate to a few ulps, with no
-    floating-point warning.
+    The exponential is only taken of :math:`-|z|`, so it never overflows:
+    logits of any magnitude (``1e4``, ``-1e308``) give a result in
+    :math:`[0, 1]`, accurate to a few ulps, with no overflow, division or
+    invalid-value warning. (For :math:`|z| > 745` the tiny term underflows to
+    0, the correctly rounded value; NumPy ignores underflow by default.)
 
     Parameters
     ----------
@@ -31,9 +32,9 @@ def sigmoid(Z: ArrayLike) -> NDArray[np.float64]:
     ndarray
         :math:`\sigma(Z)`, same shape as ``Z``.
     """
-    # exp(-large) underflowing to 0 is the right answer, not an error.
-    with np.errstate(under="ignore"):
-        return np.exp(-np.logaddexp(0.0, -np.asarray(Z, dtype=np.float64)))
+    Z = np.asarray(Z, dtype=np.float64)
+    e = np.exp(-np.abs(Z))
+    return np.where(Z >= 0, 1.0, e) / (1.0 + e)
 
 
 def sigmoid_derivative(Z: ArrayLike) -> NDArray[np.float64]:

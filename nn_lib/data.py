@@ -9,13 +9,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import (check_X_Y, check_int, check_nonnegative, check_rng)
+from ._validation import (Seed, check_X_Y, check_int, check_nonnegative, check_rng)
 
 __all__ = ["make_moons", "make_curved_boundary", "make_regularization_data",
            "train_test_split"]
 
 Array = NDArray[np.float64]
-Seed = int | np.random.Generator | None
 
 
 def make_moons(n_samples: int = 300, noise: float = 0.2, seed: Seed = None

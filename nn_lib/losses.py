@@ -27,8 +27,7 @@ def _cross_entropy(AL: NDArray[np.float64], Y: NDArray[np.float64]) -> float:
 def _cross_entropy_with_logits(ZL: NDArray[np.float64], Y: NDArray[np.float64]) -> float:
     # log(1 + e^z) - y z equals -[y log sigma(z) + (1 - y) log(1 - sigma(z))] exactly,
     # and logaddexp never overflows.
-    with np.errstate(under="ignore"):
-        return float(np.mean(np.logaddexp(0.0, ZL) - Y * ZL))
+    return float(np.mean(np.logaddexp(0.0, ZL) - Y * ZL))
 
 
 def _check_prediction(name: str, A: ArrayLike, Y: ArrayLike

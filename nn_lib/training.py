@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import (check_X_Y, check_array, check_int, check_nonnegative,
+from ._validation import (Seed, check_X_Y, check_array, check_int, check_nonnegative,
                           check_parameters, check_rng)
 from .initializers import INITIALIZATION_METHODS, initialize_parameters
 from .losses import _cross_entropy_with_logits
@@ -23,7 +23,6 @@ from .schedules import Schedule
 __all__ = ["random_mini_batches", "train", "TrainingResult", "optimizer_path"]
 
 Array = NDArray[np.float64]
-Seed = int | np.random.Generator | None
 
 
 def _views(theta: Array, layout: list[tuple[str, tuple[int, ...]]]) -> dict[str, Array]:

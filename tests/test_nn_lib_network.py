@@ -41,12 +41,6 @@ def test_sigmoid_finite_and_correct_at_extreme_logits_without_warnings(z, expect
     assert s[0] == pytest.approx(expected, rel=1e-12, abs=0.0)
 
 
-def test_sigmoid_no_floating_point_error_even_when_underflow_raises():
-    with np.errstate(all="raise"):
-        s = nl.sigmoid(np.array([1e4, -1e4, 1e308, -1e308]))
-    np.testing.assert_array_equal(s, [1.0, 0.0, 1.0, 0.0])
-
-
 def test_sigmoid_accepts_any_shape_and_lists():
     Z = np.linspace(-3, 3, 24).reshape(2, 3, 4)
     np.testing.assert_allclose(nl.sigmoid(Z), 1 / (1 + np.exp(-Z)), rtol=1e-14)
