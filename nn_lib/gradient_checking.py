@@ -381,7 +381,7 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
         fixed = _forward(X, params, probs, check_rng("seed", seed)).D
     layout = _layout(params)
     if grads is None:
-        grads = _backward(Y, _forward(X, params, probs, None, fixed), lambd)
+        grads = _backward(Y, _forward(X, params, probs, None, fixed), lambd / X.shape[1])
     grad = gradients_to_vector(grads, layout)
     approximate = _gradapprox_loop if method == "loop" else _gradapprox_vectorized
     gradapprox = approximate(X, Y, params, probs, fixed, lambd, epsilon)

@@ -87,8 +87,8 @@ def _forward(X: Array, parameters: Mapping[str, Array], keep_prob: tuple[float, 
     return ForwardCache(A=A, Z=Z, D=D, keep_prob=keep_prob, parameters=parameters)
 
 
-def _backward(Y: Array, cache: ForwardCache, lambd: float) -> dict[str, Array]:
-    """Backward pass without validation."""
+def _backward(Y: Array, cache: ForwardCache, l2: float) -> dict[str, Array]:
+    """Backward pass without validation; ``l2`` is the coefficient lambda / m of W in dW."""
     L = len(cache.Z) - 1
     m = Y.shape[1]
     parameters = cache.parameters
@@ -98,8 +98,8 @@ def _backward(Y: Array, cache: ForwardCache, lambd: float) -> dict[str, Array]:
     for l in range(L, 0, -1):
         W = parameters[f"W{l}"]
         dW = dZ @ cache.A[l - 1].T
-        if lambd:
-            dW += (lambd / m) * W
+        if l2:
+            dW += l2 * W
         grads[f"dW{l}"] = dW
         grads[f"db{l}"] = np.add.reduce(dZ, axis=1, keepdims=True)
         if l > 1:
@@ -232,7 +232,7 @@ def backward_propagation(Y: ArrayLike, cache: ForwardCache, lambd: float = 0.0) 
     m = cache.A[0].shape[1]
     Y = check_labels("Y", check_array("Y", Y, ndim=2, rows=1, cols=m))
     lambd = check_nonnegative("lambd", lambd)
-    return _backward(Y, cache, lambd)
+    return _backward(Y, cache, lambd / m)
 
 
 def predict_proba(X: ArrayLike, parameters: Mapping[str, ArrayLike]) -> Array:

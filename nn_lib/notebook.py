@@ -9,7 +9,7 @@ import numpy as np
 __all__ = ["glue"]
 
 
-def glue(name: str, value: Any, display: bool = False) -> Any:
+def glue(name: str, value: Any, display: bool = False) -> None:
     """Store ``value`` under ``name`` for the book's ``{glue:text}`` roles.
 
     In the book build this is :func:`myst_nb.glue`. Where myst-nb is missing
@@ -27,10 +27,7 @@ def glue(name: str, value: Any, display: bool = False) -> Any:
     display : bool
         Also show the value in the cell output (myst-nb only).
 
-    Returns
-    -------
-    object
-        ``value`` (converted when it was a NumPy scalar).
+    Returns nothing, so that a call on the last line of a cell adds no output.
     """
     if not isinstance(name, str) or not name:
         raise TypeError(f"name: expected a non-empty string, got {name!r}")
@@ -42,4 +39,3 @@ def glue(name: str, value: Any, display: bool = False) -> Any:
         print(f"{name} = {value}")
     else:
         myst_glue(name, value, display=display)
-    return value

@@ -73,7 +73,7 @@ def plot_data(X: ArrayLike, Y: ArrayLike, ax: Axes | None = None, **scatter: Any
                    label=f"class {label}", **options)
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
-    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_aspect("equal", adjustable="box")
     return ax
 
 

@@ -143,7 +143,12 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
     mini_batch_size : int or None
         None for full-batch training, else >= 1.
     lambd : float
-        L2 strength :math:`\lambda \ge 0`.
+        L2 strength :math:`\lambda \ge 0`. The penalty is the notes' equation 2,
+        :math:`\frac{\lambda}{2m}\sum_l \lVert W^{[l]} \rVert^2`, with :math:`m` the number
+        of *training examples* whatever the batch size: every mini-batch step adds
+        :math:`\frac{\lambda}{m} W^{[l]}` to ``dW``, so the mini-batch gradient is an
+        unbiased estimate of the full-batch gradient and ``lambd`` means the same for
+        every ``mini_batch_size``.
     keep_prob : float or sequence of float
         Dropout keep probability of the hidden layers, in (0, 1].
     seed : int, numpy.random.Generator or None
@@ -217,6 +222,10 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
     if state is not None and state != theta.shape:
         raise ValueError(f"optimizer: its state holds {state[0]} parameters from an earlier run, "
                          f"this network has {theta.size}; pass a new optimizer or call reset()")
+    # The L2 term of equation 2 uses the training-set size m in every step, so each
+    # mini-batch gradient estimates the gradient of the same full-batch cost.
+    l2 = lambd / m
+    penalty_scale = lambd / (2 * m)
     learning_rate0 = optimizer.learning_rate
     costs, epochs, step_costs, rates = [], [], [], np.empty(num_epochs)
     full_batch = [(X, Y)]
@@ -239,12 +248,12 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
             if record or show or record_steps:
                 cost = _cross_entropy_with_logits(cache.Z[L], Yb)  # type: ignore[arg-type]
                 if lambd:
-                    cost += lambd / (2 * Xb.shape[1]) * sum(
-                        float(np.sum(params[f"W{l}"] ** 2)) for l in range(1, L + 1))
+                    cost += penalty_scale * sum(float(np.sum(params[f"W{l}"] ** 2))
+                                                for l in range(1, L + 1))
                 total += cost * Xb.shape[1]
                 if record_steps:
                     step_costs.append(cost)
-            grads = _backward(Yb, cache, lambd)
+            grads = _backward(Yb, cache, l2)
             dtheta = np.concatenate([grads["d" + key].ravel() for key, _ in layout])
             theta = optimizer._step({"theta": theta}, {"dtheta": dtheta})["theta"]
             params = _views(theta, layout)

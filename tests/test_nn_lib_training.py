@@ -360,3 +360,22 @@ def test_divergence_is_caught_between_recorded_epochs():
         with np.errstate(all="ignore"):
             nl.train(X, Y, [2, 3, 1], optimizer=nl.GradientDescent(1e300), num_epochs=50,
                      cost_every=50, seed=0)
+
+
+def test_l2_with_mini_batches_uses_the_training_set_size():
+    # Equation 2 with m = the number of training examples: a batch of b examples must add
+    # (lambd / m) W to dW, i.e. backward_propagation on the batch with lambd * b / m.
+    X, Y = nl.make_moons(n_samples=50, noise=0.2, seed=4)
+    m, b, lambd, lr, seed = 50, 16, 0.9, 0.1, 7
+    result = nl.train(X, Y, [2, 4, 1], optimizer=nl.GradientDescent(lr), num_epochs=2,
+                      mini_batch_size=b, lambd=lambd, seed=seed)
+    init_ss, shuffle_ss, _ = np.random.SeedSequence(seed).spawn(3)
+    params = nl.initialize_parameters([2, 4, 1], seed=np.random.default_rng(init_ss))
+    shuffle_rng = np.random.default_rng(shuffle_ss)
+    for _ in range(2):
+        for Xb, Yb in nl.random_mini_batches(X, Y, b, seed=shuffle_rng):
+            _, cache = nl.forward_propagation(Xb, params)
+            grads = nl.backward_propagation(Yb, cache, lambd=lambd * Xb.shape[1] / m)
+            params = {k: v - lr * grads["d" + k] for k, v in params.items()}
+    for key in params:
+        np.testing.assert_allclose(result.parameters[key], params[key], rtol=1e-12, atol=1e-14)
