@@ -87,28 +87,34 @@ def _forward(X: Array, parameters: Mapping[str, Array], keep_prob: tuple[float, 
     return ForwardCache(A=A, Z=Z, D=D, keep_prob=keep_prob, parameters=parameters)
 
 
-def _backward(Y: Array, cache: ForwardCache, l2: float) -> dict[str, Array]:
-    """Backward pass without validation; ``l2`` is the coefficient lambda / m of W in dW."""
+def _backward(Y: Array, cache: ForwardCache, l2: float,
+              out: dict[str, Array] | None = None) -> dict[str, Array]:
+    """Backward pass without validation; ``l2`` is the coefficient lambda / m of W in dW.
+
+    With ``out`` (arrays ``dW1, db1, ...`` of the right shapes) the gradients are
+    written there instead of into new arrays.
+    """
     L = len(cache.Z) - 1
     m = Y.shape[1]
     parameters = cache.parameters
-    grads: dict[str, Array] = {}
+    grads = {key: None for l in range(1, L + 1) for key in (f"dW{l}", f"db{l}")}
     # Dividing dZ^{[L]} by m once carries the 1/m of every dW and db down the layers.
     dZ = (cache.A[L] - Y) / m
     for l in range(L, 0, -1):
         W = parameters[f"W{l}"]
-        dW = dZ @ cache.A[l - 1].T
+        dW = np.matmul(dZ, cache.A[l - 1].T, out=None if out is None else out[f"dW{l}"])
         if l2:
             dW += l2 * W
         grads[f"dW{l}"] = dW
-        grads[f"db{l}"] = np.add.reduce(dZ, axis=1, keepdims=True)
+        grads[f"db{l}"] = np.add.reduce(dZ, axis=1, keepdims=True,
+                                        out=None if out is None else out[f"db{l}"])
         if l > 1:
             dA = W.T @ dZ
             mask = cache.D[l - 1]
             if mask is not None:
                 dA = dA * mask / cache.keep_prob[l - 1]
             dZ = dA * (cache.Z[l - 1] > 0)  # type: ignore[operator]
-    return {key: grads[key] for l in range(1, L + 1) for key in (f"dW{l}", f"db{l}")}
+    return grads  # type: ignore[return-value]
 
 
 def _check_masks(masks: object, cache_shapes: list[tuple[int, int]]) -> list[NDArray[np.bool_] | None]:

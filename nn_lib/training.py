@@ -213,11 +213,14 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
     probs = _keep_probs(keep_prob, L)
     m = X.shape[1]
 
-    # The optimizer updates one flat vector theta; params holds views into it, so a
-    # step costs a dozen NumPy calls whatever the depth of the network.
+    # The optimizer updates one flat vector theta, in place; params holds views into it,
+    # and the backward pass writes into views of one flat gradient, so a step costs a
+    # fixed number of NumPy calls whatever the depth of the network.
     layout = _layout(params)
     theta = np.concatenate([params[key].ravel() for key, _ in layout])
     params = _views(theta, layout)
+    dtheta = np.empty_like(theta)
+    grads_out = {"d" + key: view for key, view in _views(dtheta, layout).items()}
     state = optimizer._state_shape("theta")
     if state is not None and state != theta.shape:
         raise ValueError(f"optimizer: its state holds {state[0]} parameters from an earlier run, "
@@ -253,10 +256,8 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
                 total += cost * Xb.shape[1]
                 if record_steps:
                     step_costs.append(cost)
-            grads = _backward(Yb, cache, l2)
-            dtheta = np.concatenate([grads["d" + key].ravel() for key, _ in layout])
-            theta = optimizer._step({"theta": theta}, {"dtheta": dtheta})["theta"]
-            params = _views(theta, layout)
+            _backward(Yb, cache, l2, out=grads_out)
+            theta[...] = optimizer._step({"theta": theta}, {"dtheta": dtheta})["theta"]
         # One reduction per epoch: NaN or infinity anywhere in theta makes the sum non-finite.
         if not np.isfinite(np.add.reduce(theta)) or ((record or show) and not np.isfinite(total)):
             raise FloatingPointError(
