@@ -22,8 +22,16 @@ Array = NDArray[np.float64]
 class Optimizer:
     """Base class: holds the learning rate and the per-parameter state.
 
-    Subclasses implement :meth:`_step`. :meth:`update` validates its inputs once
-    per call and returns new arrays; the caller's arrays are never modified.
+    :meth:`update` validates its inputs once per call and returns new arrays;
+    the caller's arrays are never modified.
+
+    **Writing an optimizer.** Subclass :class:`Optimizer` and implement
+    ``_step(parameters, grads) -> dict``, which receives validated float arrays
+    (``grads["d" + name]`` for every ``name``), must not modify them, and returns
+    the new parameters; keep per-parameter state in ``dict`` attributes (so that
+    :meth:`reset` clears it) and count steps in ``self.t``. :meth:`update`,
+    :func:`nn_lib.train` and :func:`nn_lib.optimizer_path` all call ``_step``;
+    ``train`` passes the whole network flattened into one vector named ``"theta"``.
 
     Parameters
     ----------
