@@ -95,6 +95,9 @@ def main() -> int:
                         help="chapters executed at once (default: number of CPUs)")
     parser.add_argument("extra", nargs="*", help="further arguments for jupyter-book build")
     args = parser.parse_args()
+    # The "python3" kernel must be this environment's Python, even when a user-wide
+    # kernelspec of that name exists; the build's kernels inherit this too.
+    os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     execute_config = config.get("execute", {})
     started = time.perf_counter()
