@@ -140,8 +140,11 @@ def book_build(tmp_path_factory: pytest.TempPathFactory, test_output_dir: Path) 
         "-W",
         "--keep-going",
     ]
+    # The "python3" kernel must be this environment's Python, even if a user-wide
+    # kernelspec of that name exists (~/.local/share/jupyter wins by default).
+    env = dict(os.environ, JUPYTER_PREFER_ENV_PATH="1")
     start = time.perf_counter()
-    proc = subprocess.run(command, capture_output=True, text=True, timeout=1800, cwd=ROOT)
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=1800, cwd=ROOT, env=env)
     seconds = time.perf_counter() - start
     log = proc.stdout + "\n" + proc.stderr
     (test_output_dir / "book-build.log").write_text(log, encoding="utf-8")

@@ -238,6 +238,17 @@ def test_api_page_documents_every_public_name(book_build):
     assert not missing, f"the API page does not document: {missing}"
 
 
+def test_api_page_has_every_public_module():
+    """Every public module of nn_lib has an automodule block in book/api.md."""
+    import pkgutil
+
+    api = (ROOT / "book" / "api.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\.\. automodule:: (nn_lib\.\w+)", api, re.MULTILINE))
+    public = {f"nn_lib.{m.name}" for m in pkgutil.iter_modules(nn_lib.__path__) if not m.name.startswith("_")}
+    assert public <= documented, f"book/api.md has no automodule for {sorted(public - documented)}"
+    assert documented <= public, f"book/api.md documents modules that do not exist: {sorted(documented - public)}"
+
+
 def test_api_page_links_source(book_build):
     assert (book_build.html / "_modules" / "nn_lib").is_dir(), "viewcode produced no source pages"
     assert "_modules/nn_lib/" in (book_build.html / "book" / "api.html").read_text(encoding="utf-8")
