@@ -84,6 +84,9 @@ def main() -> int:
 
     if args.record:
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "book", "nn_lib"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        state = f"commit {commit or 'unknown'}" + (" with uncommitted changes in book/ or nn_lib/" if dirty else "")
         body = "\n".join(
             [
                 SECTION,
@@ -92,7 +95,7 @@ def main() -> int:
                 "Clean: fresh output folder, empty jupyter cache, every chapter executes;",
                 "rebuild: the same command again with nothing changed. `-W --keep-going` both times.",
                 "",
-                f"Recorded {datetime.date.today().isoformat()} on {os.cpu_count()} cores, Python {platform.python_version()}, "
+                f"Recorded {datetime.date.today().isoformat()} at {state}, on {os.cpu_count()} cores, Python {platform.python_version()}, "
                 f"load average {load:.1f} at the end (other work on the machine slows the clean build).",
                 "",
                 *lines,
