@@ -265,3 +265,30 @@ def test_every_figure_has_alt_text(book_build):
                 "set mystnb: image: alt: in the cell metadata"
             )
             assert not alt.startswith("_images/") and not alt.endswith(".png"), f"{docname}: alt text is a file name"
+
+
+# ------------------------------------------------------------ the checks themselves
+
+
+def test_stream_problems_finds_errors_tracebacks_and_warnings():
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="fine\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="/x.py:3: RuntimeWarning: overflow in exp\n"),
+        nbformat.v4.new_output("error", ename="ValueError", evalue="bad", traceback=[]),
+        nbformat.v4.new_output("stream", name="stdout", text="Traceback (most recent call last):\n  ...\n"),
+    ]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    problems = stream_problems(nb)
+    assert len(problems) == 3, problems
+    clean = nbformat.v4.new_code_cell("y")
+    clean.outputs = [nbformat.v4.new_output("stream", name="stdout", text="accuracy 0.94\n")]
+    assert stream_problems(nbformat.v4.new_notebook(cells=[clean])) == []
+
+
+def test_glue_references_reads_roles_and_directives():
+    source = (
+        "Accuracy {glue:text}`adam_acc:.3f`, count {glue}`n_steps`, other {glue:text}`page::key`.\n\n"
+        "```{glue:figure} fig_key\n:name: x\n```\n"
+    )
+    assert glue_references(source) == ["adam_acc:.3f", "n_steps", "page::key", "fig_key"]

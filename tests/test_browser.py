@@ -362,3 +362,14 @@ def test_screenshot_of_every_chapter(browser, book_url, test_output_dir):
         target.write_bytes(base64.b64decode(shot["data"]))
         assert target.stat().st_size > 10_000, f"{chapter}: the screenshot looks empty"
     browser.get_log("browser")
+
+
+def test_link_checker_itself(tmp_path):
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "a.html").write_text('<h1 id="top">A</h1><a name="old">x</a>')
+    base = "http://127.0.0.1:9"
+    assert _check_link(tmp_path, base, f"{base}/book/a.html#top") is None
+    assert _check_link(tmp_path, base, f"{base}/book/a.html#old") is None
+    assert _check_link(tmp_path, base, "https://example.org/missing.html") is None  # other sites: not checked
+    assert "no such file" in _check_link(tmp_path, base, f"{base}/book/b.html")
+    assert "no element" in _check_link(tmp_path, base, f"{base}/book/a.html#nowhere")

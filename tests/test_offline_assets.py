@@ -133,3 +133,50 @@ def test_mathjax_is_bundled_and_served_locally(book_build):
     )
     fonts = list((book_build.html / "_static" / "mathjax").rglob("*.woff"))
     assert fonts, "MathJax's web fonts are not bundled"
+
+
+# ------------------------------------------------------------ the scanner itself
+
+
+def _external(html: str) -> list[str]:
+    parser = _AssetParser()
+    parser.feed(html)
+    found = [address for _, address in parser.loads if EXTERNAL.match(address)]
+    found += [a for css in parser.inline_css for a in css_addresses(css) if EXTERNAL.match(a)]
+    return found
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<script src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"></script>',
+        '<link rel="stylesheet" href="//fonts.googleapis.com/css?family=Lato">',
+        '<link rel="preload" as="font" href="http://example.org/font.woff2">',
+        '<img src="https://example.org/figure.png" alt="x">',
+        '<style>@font-face { src: url("https://example.org/font.woff2"); }</style>',
+        '<div style="background: url(//example.org/bg.png)"></div>',
+        '<iframe src="https://example.org/embed"></iframe>',
+    ],
+)
+def test_scanner_flags_loads_from_another_host(html):
+    assert _external(html), html
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<a href="https://colab.research.google.com/github/o/r/blob/main/book/x.ipynb">Colab</a>',
+        '<script src="../_static/mathjax/tex-chtml.js"></script>',
+        '<link rel="stylesheet" href="_static/styles/theme.css">',
+        '<link rel="canonical" href="https://example.org/page.html">',
+        '<img src="data:image/png;base64,AAAA" alt="x">',
+    ],
+)
+def test_scanner_accepts_local_loads_and_plain_links(html):
+    assert not _external(html), html
+
+
+def test_css_scan_follows_local_imports(tmp_path):
+    (tmp_path / "a.css").write_text('@import "b.css"; body { color: red; }')
+    (tmp_path / "b.css").write_text('@font-face { src: url(https://example.org/f.woff2); }')
+    assert external_loads_in_css(tmp_path / "a.css", set()) == ["b.css: url(https://example.org/f.woff2)"]
