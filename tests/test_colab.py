@@ -15,7 +15,6 @@ Not skipped in CI; it needs PyPI for the three packages.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
