@@ -86,13 +86,18 @@ def _check_layout(layout: object) -> Layout:
     return checked
 
 
-def _unflatten(theta: Array, layout: Layout) -> dict[str, Array]:
-    parameters, start = {}, 0
+def _views(theta: Array, layout: Layout) -> dict[str, Array]:
+    """The blocks of ``theta`` as arrays that share its memory."""
+    views, start = {}, 0
     for key, shape in layout:
         size = int(np.prod(shape))
-        parameters[key] = theta[start:start + size].reshape(shape).copy()
+        views[key] = theta[start:start + size].reshape(shape)
         start += size
-    return parameters
+    return views
+
+
+def _unflatten(theta: Array, layout: Layout) -> dict[str, Array]:
+    return {key: view.copy() for key, view in _views(theta, layout).items()}
 
 
 def gradients_to_vector(grads: Mapping[str, ArrayLike], layout: Layout) -> Array:
@@ -371,9 +376,7 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
     L = len(params) // 2
     probs = _keep_probs(keep_prob, L)
     if masks is not None:
-        shapes = [(params[f"W{l}"].shape[0], X.shape[1]) for l in range(1, L + 1)]
-        fixed = _check_masks(masks, shapes)
-        missing = [l for l in range(1, L) if probs[l] < 1 and fixed[l] is None]
+        fixed, missing = _check_masks(masks, params, X.shape[1], probs)
         if missing:
             raise ValueError(f"masks: expected a mask for every hidden layer with keep_prob < 1, "
                              f"got None for layer(s) {missing}")

@@ -117,8 +117,11 @@ def _backward(Y: Array, cache: ForwardCache, l2: float,
     return grads  # type: ignore[return-value]
 
 
-def _check_masks(masks: object, cache_shapes: list[tuple[int, int]]) -> list[NDArray[np.bool_] | None]:
-    L = len(cache_shapes)
+def _check_masks(masks: object, parameters: Mapping[str, Array], m: int,
+                 keep_prob: tuple[float, ...]) -> tuple[list[NDArray[np.bool_] | None], list[int]]:
+    """Validated masks indexed by layer, and the hidden layers with keep_prob < 1 but no mask."""
+    L = len(keep_prob) - 1
+    cache_shapes = [(parameters[f"W{l}"].shape[0], m) for l in range(1, L + 1)]
     if not isinstance(masks, Sequence) or len(masks) != L + 1:
         raise ValueError(f"masks: expected a list of {L + 1} entries indexed by layer (None or "
                          f"a boolean array for each hidden layer), got {masks!r:.80}")
@@ -136,7 +139,8 @@ def _check_masks(masks: object, cache_shapes: list[tuple[int, int]]) -> list[NDA
         if mask.dtype != bool and not np.all((mask == 0) | (mask == 1)):
             raise ValueError(f"masks[{l}]: expected booleans or 0/1 values, got other values")
         checked.append(mask.astype(bool))
-    return checked
+    missing = [l for l in range(1, L) if keep_prob[l] < 1 and checked[l] is None]
+    return checked, missing
 
 
 def forward_propagation(X: ArrayLike, parameters: Mapping[str, ArrayLike],
@@ -186,9 +190,7 @@ def forward_propagation(X: ArrayLike, parameters: Mapping[str, ArrayLike],
     probs = _keep_probs(keep_prob, L)
     checked_masks = None
     if masks is not None:
-        shapes = [(params[f"W{l}"].shape[0], X.shape[1]) for l in range(1, L + 1)]
-        checked_masks = _check_masks(masks, shapes)
-        missing = [l for l in range(1, L) if probs[l] < 1 and checked_masks[l] is None]
+        checked_masks, missing = _check_masks(masks, params, X.shape[1], probs)
         if missing and rng is None:
             raise ValueError(f"masks: expected a mask for every hidden layer with keep_prob < 1 "
                              f"(or an rng to draw it), got None for layer(s) {missing}")

@@ -15,7 +15,7 @@ from ._validation import (Seed, check_X_Y, check_array, check_int, check_nonnega
                           check_parameters, check_rng)
 from .initializers import INITIALIZATION_METHODS, initialize_parameters
 from .losses import _cross_entropy_with_logits
-from .gradient_checking import _layout
+from .gradient_checking import _layout, _views
 from .network import _backward, _forward, _keep_probs
 from .optimizers import GradientDescent, Optimizer
 from .schedules import Schedule
@@ -23,15 +23,6 @@ from .schedules import Schedule
 __all__ = ["random_mini_batches", "train", "TrainingResult", "optimizer_path"]
 
 Array = NDArray[np.float64]
-
-
-def _views(theta: Array, layout: list[tuple[str, tuple[int, ...]]]) -> dict[str, Array]:
-    views, start = {}, 0
-    for key, shape in layout:
-        size = shape[0] * shape[1]
-        views[key] = theta[start:start + size].reshape(shape)
-        start += size
-    return views
 
 
 def _mini_batches(X: Array, Y: Array, size: int, rng: np.random.Generator
