@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -20,9 +21,15 @@ __all__ = ["dictionary_to_vector", "vector_to_dictionary", "gradients_to_vector"
 Array = NDArray[np.float64]
 Layout = list[tuple[str, tuple[int, ...]]]
 
-#: Largest number of perturbed copies of one layer's activations held in memory at
-#: once by the vectorized check, counted in float64 entries (32 MiB).
-_CHUNK_ENTRIES = 4_000_000
+#: Size, in float64 entries (256 KiB), of the largest temporary array of the
+#: vectorized check: perturbations are processed in chunks small enough for the
+#: temporaries to stay in a core's cache, which bounds memory use and is faster
+#: than fewer, larger NumPy calls.
+_CHUNK_ENTRIES = 32_768
+
+#: Number of per-example ratios multiplied together before one logarithm is
+#: taken; each ratio lies in (1/2, 2), so a product of 1000 stays within float64.
+_PRODUCT_LENGTH = 1000
 
 
 def _layout(parameters: Mapping[str, Array]) -> Layout:
@@ -65,7 +72,7 @@ def vector_to_dictionary(theta: ArrayLike, layout: Layout) -> dict[str, Array]:
         Arrays that do not share memory with ``theta``.
     """
     layout = _check_layout(layout)
-    size = sum(int(np.prod(shape)) for _, shape in layout)
+    size = sum(math.prod(shape) for _, shape in layout)
     theta = check_array("theta", theta, ndim=1, rows=size)
     return _unflatten(theta, layout)
 
@@ -90,7 +97,7 @@ def _views(theta: Array, layout: Layout) -> dict[str, Array]:
     """The blocks of ``theta`` as arrays that share its memory."""
     views, start = {}, 0
     for key, shape in layout:
-        size = int(np.prod(shape))
+        size = math.prod(shape)
         views[key] = theta[start:start + size].reshape(shape)
         start += size
     return views
@@ -139,6 +146,10 @@ def relative_difference(grad: ArrayLike, gradapprox: ArrayLike) -> float:
     gradapprox = check_array("gradapprox", gradapprox, ndim=None)
     if grad.shape != gradapprox.shape:
         raise ValueError(f"gradapprox: expected shape {grad.shape} like grad, got {gradapprox.shape}")
+    return _relative_difference(grad, gradapprox)
+
+
+def _relative_difference(grad: Array, gradapprox: Array) -> float:
     denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)
     if denominator == 0:
         return 0.0
@@ -248,68 +259,99 @@ def _gradapprox_loop(X: Array, Y: Array, parameters: Mapping[str, Array],
         lambda t: _cost(X, Y, _unflatten(t, layout), keep_prob, masks, lambd), theta, epsilon)
 
 
-def _perturbed_costs(cache: ForwardCache, Y: Array, l: int, rows: NDArray[np.intp],
-                     inputs: Array | float, steps: Array) -> Array:
-    """Cross-entropy after adding ``steps[k] * inputs[k]`` to row ``rows[k]`` of Z^[l], for each k."""
+def _softplus_differences(logits: Array) -> Array:
+    r"""Sums over examples of :math:`\operatorname{softplus}(\alpha_j) - \operatorname{softplus}(\beta_j)`.
+
+    ``logits`` of shape ``(2, k, m)`` holds :math:`\alpha = ` ``logits[0]`` and
+    :math:`\beta = ` ``logits[1]``; it is overwritten. Writing
+    :math:`\operatorname{softplus}(x) = \max(x, 0) + \log(1 + e^{-|x|})` and
+    :math:`\max(x, 0) = (x + |x|) / 2`, the logarithms of all examples combine
+    into the logarithm of a product of ratios
+    :math:`(1 + e^{-|\alpha_j|}) / (1 + e^{-|\beta_j|})`, each in :math:`(1/2, 2)`:
+    one exponential per logit, one logarithm per :data:`_PRODUCT_LENGTH`
+    examples, and no overflow for logits of any magnitude.
+    """
+    linear = logits[0] - logits[1]
+    magnitudes = np.abs(logits, out=logits)
+    linear += magnitudes[0]
+    linear -= magnitudes[1]
+    terms = np.exp(np.negative(magnitudes, out=magnitudes), out=magnitudes)
+    terms += 1.0
+    ratios = np.divide(terms[0], terms[1], out=terms[0])
+    starts = np.arange(0, ratios.shape[-1], _PRODUCT_LENGTH)
+    return (0.5 * np.sum(linear, axis=-1)
+            + np.sum(np.log(np.multiply.reduceat(ratios, starts, axis=-1)), axis=-1))
+
+
+def _propagate_row_change(cache: ForwardCache, l: int, rows: NDArray[np.intp], z: Array) -> Array:
+    """Logits ``(2, k, m)`` of the networks whose row ``rows[p]`` of Z^[l] is ``z[:, p]``."""
     parameters, keep_prob, L = cache.parameters, cache.keep_prob, len(cache.Z) - 1
-    z = cache.Z[l][rows] + steps[:, np.newaxis] * inputs  # type: ignore[index]
     if l == L:
-        Z = z[np.newaxis]
-    else:
-        a = np.maximum(z, 0.0)
-        if cache.D[l] is not None:
-            a = a * cache.D[l][rows] / keep_prob[l]  # type: ignore[index]
-        # Only row rows[k] of A^[l] changed: Z^[l+1] moves by a rank-one term.
-        delta = a - cache.A[l][rows]
-        W = parameters[f"W{l + 1}"]
-        Z = cache.Z[l + 1][:, np.newaxis, :] + W[:, rows][:, :, np.newaxis] * delta  # type: ignore[index]
-        for layer in range(l + 1, L):
-            A = np.maximum(Z, 0.0)
-            if cache.D[layer] is not None:
-                A = A * cache.D[layer][:, np.newaxis, :] / keep_prob[layer]  # type: ignore[index]
-            n, k, m = A.shape
-            W = parameters[f"W{layer + 1}"]
-            # (n_next, n) @ (n, k m): one matrix product for all k perturbed networks.
-            Z = ((W @ A.reshape(n, k * m)).reshape(W.shape[0], k, m)
-                 + parameters[f"b{layer + 1}"][:, :, np.newaxis])
-    return np.mean(np.logaddexp(0.0, Z[0]) - Y * Z[0], axis=1)
+        return z
+    # In place throughout: fresh temporaries of this size cost more than the arithmetic.
+    a = np.maximum(z, 0.0, out=z)
+    if cache.D[l] is not None:
+        a *= cache.D[l][rows] / keep_prob[l]  # type: ignore[index]
+    a -= cache.A[l][rows]
+    # Only one row of A^[l] changed, so Z^[l+1] moves by a rank-one term. The
+    # explicit C-ordered output keeps NumPy's broadcasting loops fast.
+    W = parameters[f"W{l + 1}"]
+    Z = np.multiply(W[:, rows][:, np.newaxis, :, np.newaxis], a,
+                    out=np.empty((W.shape[0], *a.shape)))
+    Z += cache.Z[l + 1][:, np.newaxis, np.newaxis, :]  # type: ignore[index]
+    for layer in range(l + 1, L):
+        A = np.maximum(Z, 0.0, out=Z)
+        if cache.D[layer] is not None:
+            A *= cache.D[layer][:, np.newaxis, np.newaxis, :] / keep_prob[layer]  # type: ignore[index]
+        W = parameters[f"W{layer + 1}"]
+        # (n_next, n) @ (n, 2 k m): one matrix product for all perturbed networks.
+        Z = (W @ A.reshape(A.shape[0], -1)).reshape(W.shape[0], *A.shape[1:])
+        Z += parameters[f"b{layer + 1}"][:, :, np.newaxis, np.newaxis]
+    return Z[0]
 
 
-def _gradapprox_vectorized(X: Array, Y: Array, parameters: Mapping[str, Array],
-                           keep_prob: tuple[float, ...],
-                           masks: Sequence[NDArray[np.bool_] | None],
-                           lambd: float, epsilon: float) -> Array:
+def _gradapprox_vectorized(cache: ForwardCache, Y: Array, lambd: float, epsilon: float) -> Array:
     r"""Equation 3 for all P parameters, batched over perturbations with NumPy.
 
     Perturbing one entry of layer ``l`` leaves the layers below ``l`` unchanged and
     changes a single row of :math:`Z^{[l]}`, by :math:`\pm\varepsilon A^{[l-1]}_{c,:}`
     for a weight :math:`W^{[l]}_{rc}`, by :math:`\pm\varepsilon` for a bias; so
-    :math:`Z^{[l+1]}` changes by a rank-one term. The :math:`2k` perturbed
-    networks of a block (both signs) are propagated from there together, as
-    :math:`k` copies side by side along the example axis, in chunks that bound
-    the memory used.
+    :math:`Z^{[l+1]}` changes by a rank-one term. The perturbed networks of a
+    layer (both signs) are propagated from there together, side by side, in
+    chunks that bound the memory used. The loss of example :math:`j` is
+    :math:`\operatorname{softplus}(s_j z_j)` with :math:`s_j = 1 - 2 y_j`, so the
+    numerator of equation 3, :math:`J(\theta + \varepsilon e_i) - J(\theta - \varepsilon e_i)`,
+    is :math:`\frac{1}{m}` times a sum of per-example differences of softplus.
     """
-    cache = _forward(X, parameters, keep_prob, None, masks)
-    m = X.shape[1]
-    widest = max(parameters[key].shape[0] for key in parameters)
-    chunk = max(1, _CHUNK_ENTRIES // (2 * widest * m))
+    parameters, L, m = cache.parameters, len(cache.Z) - 1, Y.shape[1]
+    sign = 1.0 - 2.0 * Y
     pieces = []
-    for key, shape in _layout(parameters):
-        l, is_weight = int(key[1:]), key[0] == "W"
-        rows, cols = np.unravel_index(np.arange(int(np.prod(shape))), shape)
-        block = np.empty(rows.size)
+    for l in range(1, L + 1):
+        n, n_prev = parameters[f"W{l}"].shape
+        # The largest temporaries hold 2 * chunk perturbed copies of a layer above l.
+        widest = max([1] + [parameters[f"W{above}"].shape[0] for above in range(l + 1, L + 1)])
+        chunk = max(1, _CHUNK_ENTRIES // (2 * widest * m))
+        # Perturbation i moves entry (rows[i], cols[i]) of [W^[l] | b^[l]], which
+        # moves row rows[i] of Z^[l] by epsilon times row cols[i] of `inputs`.
+        inputs = np.vstack([cache.A[l - 1], np.ones((1, m))])
+        rows, cols = np.divmod(np.arange(n * (n_prev + 1)), n_prev + 1)
+        differences = np.empty(rows.size)
         for start in range(0, rows.size, chunk):
             r, c = rows[start:start + chunk], cols[start:start + chunk]
-            k = r.size
-            steps = np.repeat([epsilon, -epsilon], k)
-            inputs = cache.A[l - 1][np.concatenate([c, c])] if is_weight else 1.0
-            costs = _perturbed_costs(cache, Y, l, np.concatenate([r, r]), inputs, steps)
-            block[start:start + k] = (costs[:k] - costs[k:]) / (2.0 * epsilon)
-        if lambd and is_weight:
-            w = parameters[key].ravel()
+            base, step = cache.Z[l][r], epsilon * inputs[c]  # type: ignore[index]
+            z = np.empty((2, r.size, m))
+            np.add(base, step, out=z[0])
+            np.subtract(base, step, out=z[1])
+            logits = _propagate_row_change(cache, l, r, z)
+            logits *= sign
+            differences[start:start + r.size] = _softplus_differences(logits)
+        block = (differences / (2.0 * epsilon * m)).reshape(n, n_prev + 1)
+        weights = block[:, :n_prev].ravel()
+        if lambd:
+            w = parameters[f"W{l}"].ravel()
             # Only the perturbed entry's square changes in the L2 term.
-            block += lambd / (2 * m) * ((w + epsilon) ** 2 - (w - epsilon) ** 2) / (2.0 * epsilon)
-        pieces.append(block)
+            weights += lambd / (2 * m) * ((w + epsilon) ** 2 - (w - epsilon) ** 2) / (2.0 * epsilon)
+        pieces += [weights, block[:, n_prev]]
     return np.concatenate(pieces)
 
 
@@ -375,25 +417,35 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
         raise ValueError(f"method: expected 'vectorized' or 'loop', got {method!r}")
     L = len(params) // 2
     probs = _keep_probs(keep_prob, L)
+    rng = None
     if masks is not None:
         fixed, missing = _check_masks(masks, params, X.shape[1], probs)
         if missing:
             raise ValueError(f"masks: expected a mask for every hidden layer with keep_prob < 1, "
                              f"got None for layer(s) {missing}")
     else:
-        fixed = _forward(X, params, probs, check_rng("seed", seed)).D
+        fixed, rng = None, check_rng("seed", seed)
+    # One forward pass draws the masks (if any); every later evaluation reuses them.
+    cache = _forward(X, params, probs, rng, fixed)
     layout = _layout(params)
     if grads is None:
-        grads = _backward(Y, _forward(X, params, probs, None, fixed), lambd / X.shape[1])
-    grad = gradients_to_vector(grads, layout)
-    approximate = _gradapprox_loop if method == "loop" else _gradapprox_vectorized
-    gradapprox = approximate(X, Y, params, probs, fixed, lambd, epsilon)
-    blocks, start = {}, 0
-    for key, shape in layout:
-        size = int(np.prod(shape))
-        blocks[key] = relative_difference(grad[start:start + size], gradapprox[start:start + size])
-        start += size
-    return GradientCheckResult(difference=relative_difference(grad, gradapprox),
+        grad = np.empty(sum(math.prod(shape) for _, shape in layout))
+        _backward(Y, cache, lambd / X.shape[1],
+                  out={"d" + key: view for key, view in _views(grad, layout).items()})
+    else:
+        grad = gradients_to_vector(grads, layout)
+    if method == "loop":
+        gradapprox = _gradapprox_loop(X, Y, params, probs, cache.D, lambd, epsilon)
+    else:
+        gradapprox = _gradapprox_vectorized(cache, Y, lambd, epsilon)
+    # Equation 4 block by block: the three norms of every block in one reduction.
+    starts = np.cumsum([0] + [math.prod(shape) for _, shape in layout[:-1]])
+    squares = np.square(np.stack([grad, gradapprox, grad - gradapprox]))
+    norms = np.sqrt(np.add.reduceat(squares, starts, axis=1))
+    denominators = norms[0] + norms[1]
+    blocks = {key: float(norms[2, i] / denominators[i]) if denominators[i] else 0.0
+              for i, (key, _) in enumerate(layout)}
+    return GradientCheckResult(difference=_relative_difference(grad, gradapprox),
                                block_differences=blocks, grad=grad, gradapprox=gradapprox,
                                layout=layout, threshold=threshold)
 

@@ -242,6 +242,48 @@ def test_vectorized_chunking_gives_the_same_gradapprox(monkeypatch, chunk_entrie
     assert chunked.difference < 1e-7
 
 
+@given(pairs=st.lists(st.tuples(st.floats(-1e4, 1e4), st.floats(-1e4, 1e4)), min_size=1,
+                      max_size=12),
+       k=st.integers(1, 3))
+def test_softplus_differences_match_logaddexp(pairs, k):
+    # The vectorized check sums softplus(alpha) - softplus(beta) through a product of
+    # ratios; np.logaddexp(0, x) = log(1 + e^x) gives the same sums term by term.
+    values = np.array(pairs).T
+    logits = np.stack([np.tile(values[0], (k, 1)), np.tile(values[1], (k, 1))])
+    expected = np.sum(np.logaddexp(0.0, logits[0]) - np.logaddexp(0.0, logits[1]), axis=-1)
+    scale = np.sum(np.logaddexp(0.0, logits[0]) + np.logaddexp(0.0, logits[1]), axis=-1)
+    got = gc_module._softplus_differences(logits.copy())
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-13 * float(np.max(scale)) + 1e-15)
+
+
+@pytest.mark.parametrize("product_length", [1, 2, 7, 1000])
+def test_softplus_differences_split_long_products(monkeypatch, product_length):
+    # 2500 examples whose ratios are all close to 2: one product of all of them would
+    # overflow (2**2500), so the logarithm must be taken every _PRODUCT_LENGTH examples.
+    monkeypatch.setattr(gc_module, "_PRODUCT_LENGTH", product_length)
+    m = 2500
+    logits = np.stack([np.zeros((1, m)), np.full((1, m), -50.0)])
+    expected = m * (math.log(2.0) - math.log1p(math.exp(-50.0)))
+    got = gc_module._softplus_differences(logits)
+    assert np.isfinite(got).all()
+    assert got[0] == pytest.approx(expected, rel=1e-13)
+
+
+def test_vectorized_check_of_a_saturated_network():
+    # Logits of magnitude around 1e4: J is still exact and finite, and both methods
+    # find the same finite differences.
+    P, X, Y = random_network(32, [3, 4, 2, 1], 7)
+    P["W3"] = P["W3"] * 1e4
+    P["b3"] = P["b3"] * 1e4
+    _, cache = nl.forward_propagation(X, P)
+    assert np.abs(cache.Z[-1]).max() > 1e3
+    loop = nl.check_gradients(P, X, Y, method="loop")
+    vec = nl.check_gradients(P, X, Y)
+    assert np.isfinite(vec.gradapprox).all()
+    assert rel_diff(loop.gradapprox, vec.gradapprox) < 1e-6
+    assert vec.passed
+
+
 def test_epsilon_changes_the_step():
     # with a huge step the finite differences are visibly wrong: epsilon is really used
     P, X, Y = random_network(31, [3, 4, 1], 6)
