@@ -24,6 +24,13 @@ Accuracy, reported in two cases:
 
 Exit code 1 if (a) does not pass for both methods or (b) does not agree.
 
+Floor. The script also times, in the same process, two things that any
+vectorized NumPy check has to do and that neither method can skip: the part of
+check_gradients that does not depend on the method (input checks, the forward
+and backward passes, equation 4 per block), and one float64 exponential per
+perturbed logit (2 P m of them, what the exact cross-entropy of 2 P perturbed
+networks on m examples needs at least). Their sum bounds the speed-up from above.
+
 Run: python bench/gradient_check.py [--repeats 7]
 """
 
@@ -45,6 +52,26 @@ EPSILON = 1e-7
 
 def relative(a: float, b: float) -> float:
     return abs(a - b) / max(abs(a), abs(b))
+
+
+def floor(parameters, X, Y, size, loop_wall, repeats):
+    """Print the lower bound described in the module docstring."""
+    module = sys.modules["nn_lib.gradient_checking"]
+    logits = np.linspace(-3.0, 3.0, 2 * size * X.shape[1])
+    original = module._gradapprox_vectorized
+    module._gradapprox_vectorized = lambda *args: np.zeros(size)
+    try:
+        wall, _ = reference.interleaved_times({
+            "shared": lambda: nn_lib.check_gradients(parameters, X, Y),
+            "exp": lambda: np.exp(logits)}, repeats)
+    finally:
+        module._gradapprox_vectorized = original
+    shared, exp = (float(np.median(wall[name])) for name in ("shared", "exp"))
+    loop = float(np.median(loop_wall))
+    print(f"floor: the method-independent part of check_gradients {shared * 1e3:.3f} ms + "
+          f"{logits.size} exponentials {exp * 1e3:.3f} ms = {(shared + exp) * 1e3:.3f} ms; "
+          f"loop {loop * 1e3:.3f} ms ({loop / (2 * size) * 1e6:.0f} us per cost evaluation): "
+          f"no vectorized check can be more than {loop / (shared + exp):.1f}x faster here")
 
 
 def main() -> int:
@@ -73,6 +100,8 @@ def main() -> int:
                                             args.repeats)
     reference.report_ratio(wall, cpu, 1 / TARGET_SPEEDUP, candidate="vectorized",
                            baseline="loop")
+
+    floor(parameters, X, Y, size, wall["loop"], args.repeats)
 
     # (a) correct gradient
     loop, vectorized = results["loop"], results["vectorized"]

@@ -400,7 +400,11 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
         pass. Default: :func:`nn_lib.backward_propagation` with the same masks.
     method : {"vectorized", "loop"}
         ``"loop"`` perturbs one parameter per Python iteration, as the book
-        explains; ``"vectorized"`` gives the same numbers much faster.
+        explains; ``"vectorized"`` evaluates the same perturbed networks
+        together with NumPy, starting each from the one row of :math:`Z^{[l]}`
+        that the perturbation moves, and forms each numerator of equation 3
+        from per-example differences: much faster, and with less rounding
+        noise.
     threshold : float
         Pass threshold for ``difference``.
 
