@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import nn_lib as nl
@@ -205,6 +205,7 @@ def test_result_passes_with_custom_threshold_and_prints():
 
 @given(seed=seeds, dims=layer_dims(min_layers=1, max_layers=4, max_width=6, max_inputs=5),
        m=st.integers(2, 6), mode=st.sampled_from(MODES), planted=st.booleans())
+@example(seed=1512, dims=[1, 1, 1, 1], m=2, mode="plain", planted=False)  # gradients ~1e-3
 @settings(max_examples=25, deadline=None)
 def test_loop_and_vectorized_agree(seed, dims, m, mode, planted):
     lambd = 0.7 if "l2" in mode else 0.0
@@ -219,14 +220,22 @@ def test_loop_and_vectorized_agree(seed, dims, m, mode, planted):
     kwargs = dict(lambd=lambd, keep_prob=keep_prob, masks=masks, grads=grads)
     loop = nl.check_gradients(P, X, Y, method="loop", **kwargs)
     vec = nl.check_gradients(P, X, Y, method="vectorized", **kwargs)
-    assert rel_diff(loop.gradapprox, vec.gradapprox) < 1e-6
+    # Two-sided differences carry rounding noise of about eps_machine * J / epsilon
+    # per entry whatever the method: with small gradients that noise alone can reach
+    # 1e-7 relative, so the bounds below are the larger of the nominal tolerance and
+    # ten times the noise, relative to |gradapprox|.
+    _, cache = nl.forward_propagation(X, P, keep_prob=keep_prob, masks=masks)
+    J = nl.compute_cost_from_logits(cache.Z[-1], Y, P, lambd=lambd)
+    noise = (10 * math.sqrt(loop.grad.size) * np.finfo(float).eps * max(J, 1.0) / 1e-7
+             / np.linalg.norm(loop.gradapprox))
+    assert rel_diff(loop.gradapprox, vec.gradapprox) < max(1e-6, noise)
     np.testing.assert_array_equal(loop.grad, vec.grad)
     if planted:
         assert loop.difference > 1e-3
         assert loop.difference == pytest.approx(vec.difference, rel=1e-6)
         assert loop.worst_block == vec.worst_block == "W1"
     else:
-        assert loop.difference < 1e-7 and vec.difference < 1e-7
+        assert loop.difference < max(1e-7, noise) and vec.difference < max(1e-7, noise)
 
 
 @pytest.mark.parametrize("chunk_entries", [1, 360, 630])  # small: many chunks per block
