@@ -264,22 +264,20 @@ def _softplus_differences(logits: Array) -> Array:
 
     ``logits`` of shape ``(2, k, m)`` holds :math:`\alpha = ` ``logits[0]`` and
     :math:`\beta = ` ``logits[1]``; it is overwritten. Writing
-    :math:`\operatorname{softplus}(x) = \max(x, 0) + \log(1 + e^{-|x|})` and
-    :math:`\max(x, 0) = (x + |x|) / 2`, the logarithms of all examples combine
-    into the logarithm of a product of ratios
+    :math:`\operatorname{softplus}(x) = \max(x, 0) + \log(1 + e^{-|x|})`, the
+    logarithms of all examples combine into the logarithm of a product of ratios
     :math:`(1 + e^{-|\alpha_j|}) / (1 + e^{-|\beta_j|})`, each in :math:`(1/2, 2)`:
     one exponential per logit, one logarithm per :data:`_PRODUCT_LENGTH`
     examples, and no overflow for logits of any magnitude.
     """
-    linear = logits[0] - logits[1]
+    linear = np.maximum(logits[0], 0.0)
+    linear -= np.maximum(logits[1], 0.0)
     magnitudes = np.abs(logits, out=logits)
-    linear += magnitudes[0]
-    linear -= magnitudes[1]
     terms = np.exp(np.negative(magnitudes, out=magnitudes), out=magnitudes)
     terms += 1.0
     ratios = np.divide(terms[0], terms[1], out=terms[0])
     starts = np.arange(0, ratios.shape[-1], _PRODUCT_LENGTH)
-    return (0.5 * np.sum(linear, axis=-1)
+    return (np.sum(linear, axis=-1)
             + np.sum(np.log(np.multiply.reduceat(ratios, starts, axis=-1)), axis=-1))
 
 
