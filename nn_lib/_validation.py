@@ -113,18 +113,23 @@ def check_int(name: str, value: object, minimum: int) -> int:
     return int(value)
 
 
-def check_rng(name: str, value: object) -> np.random.Generator:
-    """Turn ``seed`` (None, an int or a Generator) into a Generator."""
-    if isinstance(value, np.random.Generator):
-        return value
-    if value is None:
-        return np.random.default_rng()
+def check_seed(name: str, value: object) -> None:
+    """Check that ``seed`` is None, a non-negative integer or a Generator."""
+    if value is None or isinstance(value, np.random.Generator):
+        return
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name}: expected None, a non-negative integer or a "
                         f"numpy.random.Generator, got {_describe(value)}")
     if value < 0:
         raise ValueError(f"{name}: expected a non-negative integer seed, got {value!r}")
-    return np.random.default_rng(int(value))
+
+
+def check_rng(name: str, value: object) -> np.random.Generator:
+    """Turn ``seed`` (None, an int or a Generator) into a Generator."""
+    check_seed(name, value)
+    if isinstance(value, np.random.Generator):
+        return value
+    return np.random.default_rng(None if value is None else int(value))  # type: ignore[arg-type]
 
 
 def num_layers(parameters: object) -> int:

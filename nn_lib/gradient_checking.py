@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._validation import (check_X_Y, check_array, check_grads, check_nonnegative,
-                          check_parameters, check_positive, check_rng)
+                          check_parameters, check_positive, check_rng, check_seed)
 from .losses import _cross_entropy_with_logits
 from .network import ForwardCache, _backward, _check_masks, _forward, _keep_probs
 
@@ -426,7 +426,9 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
             raise ValueError(f"masks: expected a mask for every hidden layer with keep_prob < 1, "
                              f"got None for layer(s) {missing}")
     else:
-        fixed, rng = None, check_rng("seed", seed)
+        # A generator is built only when there are masks to draw.
+        check_seed("seed", seed)
+        fixed, rng = None, check_rng("seed", seed) if min(probs) < 1.0 else None
     # One forward pass draws the masks (if any); every later evaluation reuses them.
     cache = _forward(X, params, probs, rng, fixed)
     layout = _layout(params)

@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._validation import (Seed, check_X_Y, check_array, check_int, check_nonnegative,
-                          check_parameters, check_rng)
+                          check_parameters, check_rng, check_seed)
 from .initializers import INITIALIZATION_METHODS, initialize_parameters
 from .losses import _cross_entropy_with_logits
 from .gradient_checking import _layout, _views
@@ -98,7 +98,7 @@ def _seed_sequence(seed: Seed) -> list[np.random.Generator]:
     """Three independent generators: initialization, shuffling, dropout."""
     if isinstance(seed, np.random.Generator):
         return list(seed.spawn(3))
-    check_rng("seed", seed)
+    check_seed("seed", seed)
     return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3)]
 
 

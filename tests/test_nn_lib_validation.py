@@ -177,6 +177,8 @@ def cases():
         add(f"check-keep_prob-{bad!r}", chk(keep_prob=bad, seed=0), "keep_prob")
     for bad in BAD_SEEDS:
         add(f"check-seed-{bad!r}", chk(keep_prob=0.5, seed=bad), "seed")
+        # refused even when no mask is drawn from it
+        add(f"check-seed-no-dropout-{bad!r}", chk(seed=bad), "seed")
     add("check-masks-missing", chk(keep_prob=0.5, masks=[None, None, None]), "masks")
     add("check-masks-shape", chk(keep_prob=0.5, masks=[None, np.ones((3, 2), bool), None]), r"masks\[1\]")
     add("check-grads-missing", chk(grads={"dW1": P["W1"]}), "grads")
