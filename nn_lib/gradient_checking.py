@@ -316,10 +316,13 @@ def _gradapprox_vectorized(cache: ForwardCache, Y: Array, lambd: float, epsilon:
     for a weight :math:`W^{[l]}_{rc}`, by :math:`\pm\varepsilon` for a bias; so
     :math:`Z^{[l+1]}` changes by a rank-one term. The perturbed networks of a
     layer (both signs) are propagated from there together, side by side, in
-    chunks that bound the memory used. The loss of example :math:`j` is
+    chunks whose temporaries stay cache-sized. The loss of example :math:`j` is
     :math:`\operatorname{softplus}(s_j z_j)` with :math:`s_j = 1 - 2 y_j`, so the
     numerator of equation 3, :math:`J(\theta + \varepsilon e_i) - J(\theta - \varepsilon e_i)`,
-    is :math:`\frac{1}{m}` times a sum of per-example differences of softplus.
+    is :math:`\frac{1}{m}` times a sum of per-example differences of softplus
+    (:func:`_softplus_differences`). In exact arithmetic every step equals a
+    full forward pass of the perturbed network; in floating point the results
+    differ from the loop's by rounding only.
     """
     parameters, L, m = cache.parameters, len(cache.Z) - 1, Y.shape[1]
     sign = 1.0 - 2.0 * Y
@@ -419,12 +422,12 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
         raise ValueError(f"method: expected 'vectorized' or 'loop', got {method!r}")
     L = len(params) // 2
     probs = _keep_probs(keep_prob, L)
-    rng = None
     if masks is not None:
         fixed, missing = _check_masks(masks, params, X.shape[1], probs)
         if missing:
             raise ValueError(f"masks: expected a mask for every hidden layer with keep_prob < 1, "
                              f"got None for layer(s) {missing}")
+        rng = None
     else:
         # A generator is built only when there are masks to draw.
         check_seed("seed", seed)
