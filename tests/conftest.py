@@ -18,8 +18,17 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# In CI, Hypothesis replays the same examples on every run, so that a red build
+# always comes from a change and its log reproduces the failure; local runs keep
+# drawing new examples, which is how new counterexamples get found (and then
+# pinned with @example).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 TEST_OUTPUT = ROOT / "test-output"
 
 # The part of _toc.yml whose pages are reference pages, not executable chapters.
