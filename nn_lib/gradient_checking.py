@@ -428,10 +428,12 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
             raise ValueError(f"masks: expected a mask for every hidden layer with keep_prob < 1, "
                              f"got None for layer(s) {missing}")
         rng = None
+    elif min(probs) < 1.0:
+        fixed, rng = None, check_rng("seed", seed)
     else:
-        # A generator is built only when there are masks to draw.
+        # No mask to draw: the seed is checked, but no generator is built.
         check_seed("seed", seed)
-        fixed, rng = None, check_rng("seed", seed) if min(probs) < 1.0 else None
+        fixed, rng = None, None
     # One forward pass draws the masks (if any); every later evaluation reuses them.
     cache = _forward(X, params, probs, rng, fixed)
     layout = _layout(params)
@@ -445,13 +447,10 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
         gradapprox = _gradapprox_loop(X, Y, params, probs, cache.D, lambd, epsilon)
     else:
         gradapprox = _gradapprox_vectorized(cache, Y, lambd, epsilon)
-    # Equation 4 block by block: the three norms of every block in one reduction.
-    starts = np.cumsum([0] + [math.prod(shape) for _, shape in layout[:-1]])
-    squares = np.square(np.stack([grad, gradapprox, grad - gradapprox]))
-    norms = np.sqrt(np.add.reduceat(squares, starts, axis=1))
-    denominators = norms[0] + norms[1]
-    blocks = {key: float(norms[2, i] / denominators[i]) if denominators[i] else 0.0
-              for i, (key, _) in enumerate(layout)}
+    approx_blocks = _views(gradapprox, layout)
+    # np.linalg.norm of a block is its Frobenius norm: the 2-norm of its entries.
+    blocks = {key: _relative_difference(block, approx_blocks[key])
+              for key, block in _views(grad, layout).items()}
     return GradientCheckResult(difference=_relative_difference(grad, gradapprox),
                                block_differences=blocks, grad=grad, gradapprox=gradapprox,
                                layout=layout, threshold=threshold)
