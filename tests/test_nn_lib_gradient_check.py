@@ -82,15 +82,23 @@ def test_numerical_gradient_of_a_known_function():
 @pytest.mark.parametrize("mode", MODES)
 @given(seed=seeds, dims=layer_dims(min_layers=1, max_layers=5, max_width=20),
        m=st.integers(2, 8), lambd=st.floats(0.05, 2.0), keep_prob=st.floats(0.3, 0.95))
+@example(seed=513, dims=[13, 1, 12, 12, 20, 1], m=4, lambd=1.0,
+         keep_prob=0.5)  # |grad| = 0.006: rounding alone gives 3e-7 at epsilon 1e-7
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_correct_gradients_pass(mode, seed, dims, m, lambd, keep_prob):
     P, X, Y = random_network(seed, dims, m)
     lambd = lambd if "l2" in mode else 0.0
     keep_prob = keep_prob if "dropout" in mode else 1.0
     result = nl.check_gradients(P, X, Y, lambd=lambd, keep_prob=keep_prob, seed=seed)
-    assert result.difference < 1e-7, str(result)
-    assert result.passed
     assert set(result.block_differences) == set(P)
+    if not result.passed:
+        # Rounding noise, about eps_machine * J / epsilon per entry, can exceed 1e-7
+        # when the gradient itself is tiny (behind a width-1 layer, say). A ten times
+        # larger epsilon then brings the difference down below 1e-7, which the
+        # difference of a wrong gradient, set by the bug, would not do.
+        retry = nl.check_gradients(P, X, Y, lambd=lambd, keep_prob=keep_prob, seed=seed,
+                                   epsilon=1e-6)
+        assert retry.difference < min(1e-7, result.difference / 3), f"{result}\n{retry}"
 
 
 @given(seed=seeds, n_h=st.integers(1, 10), m=st.integers(2, 8), keep_prob=st.floats(0.3, 0.95),
