@@ -13,6 +13,7 @@ from ._validation import (check_X_Y, check_array, check_grads, check_nonnegative
                           check_parameters, check_positive, check_rng, check_seed)
 from .losses import _cross_entropy_with_logits
 from .network import ForwardCache, _backward, _check_masks, _forward, _keep_probs
+from .regularization import _squared_weights
 
 __all__ = ["dictionary_to_vector", "vector_to_dictionary", "gradients_to_vector",
            "relative_difference", "numerical_gradient", "gradient_check", "check_gradients",
@@ -246,8 +247,7 @@ def _cost(X: Array, Y: Array, parameters: Mapping[str, Array], keep_prob: tuple[
     L = len(keep_prob) - 1
     cost = _cross_entropy_with_logits(cache.Z[L], Y)  # type: ignore[arg-type]
     if lambd:
-        cost += lambd / (2 * X.shape[1]) * sum(float(np.sum(np.square(parameters[f"W{l}"])))
-                                               for l in range(1, L + 1))
+        cost += lambd / (2 * X.shape[1]) * _squared_weights(parameters, L)
     return cost
 
 

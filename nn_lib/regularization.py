@@ -39,9 +39,14 @@ def l2_penalty(parameters: Mapping[str, NDArray[np.float64]], lambd: float, m: i
     lambd = check_nonnegative("lambd", lambd)
     m = check_int("m", m, 1)
     L = num_layers(parameters)
-    total = sum(float(np.sum(np.square(check_array(f"parameters['W{l}']", parameters[f"W{l}"]))))
-                for l in range(1, L + 1))
-    return lambd / (2 * m) * total
+    weights = {f"W{l}": check_array(f"parameters['W{l}']", parameters[f"W{l}"])
+               for l in range(1, L + 1)}
+    return lambd / (2 * m) * _squared_weights(weights, L)
+
+
+def _squared_weights(parameters: Mapping[str, NDArray[np.float64]], L: int) -> float:
+    """The double sum of equation 2 without validation: every squared entry of W1 ... WL."""
+    return sum(float(np.sum(np.square(parameters[f"W{l}"]))) for l in range(1, L + 1))
 
 
 def inverted_dropout(A: NDArray[np.float64], keep_prob: float, rng: np.random.Generator

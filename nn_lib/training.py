@@ -18,6 +18,7 @@ from .losses import _cross_entropy_with_logits
 from .gradient_checking import _layout, _views
 from .network import _backward, _forward, _keep_probs
 from .optimizers import GradientDescent, Optimizer
+from .regularization import _squared_weights
 from .schedules import Schedule
 
 __all__ = ["random_mini_batches", "train", "TrainingResult", "optimizer_path"]
@@ -242,8 +243,7 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
             if record or show or record_steps:
                 cost = _cross_entropy_with_logits(cache.Z[L], Yb)  # type: ignore[arg-type]
                 if lambd:
-                    cost += penalty_scale * sum(float(np.sum(params[f"W{l}"] ** 2))
-                                                for l in range(1, L + 1))
+                    cost += penalty_scale * _squared_weights(params, L)
                 total += cost * Xb.shape[1]
                 if record_steps:
                     step_costs.append(cost)
