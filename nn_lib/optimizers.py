@@ -118,10 +118,15 @@ class Optimizer:
         raise NotImplementedError
 
 
-def _squared_gradient_overflow(name: str) -> FloatingPointError:
-    return FloatingPointError(
-        f"grads['d{name}']: its square overflows float64 (an entry above about 1.3e154); "
-        f"training has diverged: lower the learning rate or rescale the inputs")
+def _squared_gradient(g: Array, name: str) -> Array:
+    """``g * g``, or a FloatingPointError naming ``grads['d' + name]`` if it overflows."""
+    try:
+        with np.errstate(over="raise"):
+            return g * g
+    except FloatingPointError:
+        raise FloatingPointError(
+            f"grads['d{name}']: its square overflows float64 (an entry above about 1.3e154); "
+            f"training has diverged: lower the learning rate or rescale the inputs") from None
 
 
 class GradientDescent(Optimizer):
@@ -216,11 +221,7 @@ class RMSprop(Optimizer):
         updated = {}
         for name, p in parameters.items():
             g = grads["d" + name]
-            try:
-                with np.errstate(over="raise"):
-                    g2 = g * g
-            except FloatingPointError:
-                raise _squared_gradient_overflow(name) from None
+            g2 = _squared_gradient(g, name)
             s[name] = beta * s[name] + (1.0 - beta) * g2 if name in s else (1.0 - beta) * g2
             updated[name] = p - lr * g / (np.sqrt(s[name]) + eps)
         return updated
@@ -275,11 +276,7 @@ class Adam(Optimizer):
         updated = {}
         for name, p in parameters.items():
             g = grads["d" + name]
-            try:
-                with np.errstate(over="raise"):
-                    g2 = g * g
-            except FloatingPointError:
-                raise _squared_gradient_overflow(name) from None
+            g2 = _squared_gradient(g, name)
             if name in v:
                 v[name] = beta1 * v[name] + (1.0 - beta1) * g
                 s[name] = beta2 * s[name] + (1.0 - beta2) * g2
