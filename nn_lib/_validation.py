@@ -43,15 +43,19 @@ def check_array(name: str, value: object, ndim: int | None = 2, rows: int | None
         raise ValueError(f"{name}: expected {rows} rows, got shape {array.shape}")
     if cols is not None and array.shape[1] != cols:
         raise ValueError(f"{name}: expected {cols} columns, got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
+    if not np.isfinite(array).all():
         raise ValueError(f"{name}: expected finite values, got NaN or infinity")
     return array
 
 
 def check_labels(name: str, Y: object, m: int | None = None) -> np.ndarray:
     """Return ``Y`` as a ``(1, m)`` float64 array of 0/1 labels."""
-    Y = check_array(name, Y, ndim=2, rows=1, cols=m)
-    if not np.all((Y == 0) | (Y == 1)):
+    return check_label_values(name, check_array(name, Y, ndim=2, rows=1, cols=m))
+
+
+def check_label_values(name: str, Y: np.ndarray) -> np.ndarray:
+    """Check that an array already through :func:`check_array` holds only 0 and 1."""
+    if not ((Y == 0) | (Y == 1)).all():
         bad = Y[(Y != 0) & (Y != 1)]
         raise ValueError(f"{name}: expected labels 0 or 1, got {bad.flat[0]!r}")
     return Y
@@ -65,7 +69,7 @@ def check_X_Y(X: object, Y: object) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(
             f"Y: expected shape (1, {X.shape[1]}) to match the {X.shape[1]} columns "
             f"(examples) of X, got shape {Y.shape}")
-    return X, check_labels("Y", Y)
+    return X, check_label_values("Y", Y)
 
 
 def check_real(name: str, value: object) -> float:

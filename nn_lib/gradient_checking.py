@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._validation import (check_X_Y, check_array, check_grads, check_nonnegative,
                           check_parameters, check_positive, check_rng, check_seed)
+from .activations import sigmoid
 from .losses import _cross_entropy_with_logits
 from .network import ForwardCache, _backward, _check_masks, _forward, _keep_probs
 from .regularization import _squared_weights
@@ -31,6 +33,11 @@ _CHUNK_ENTRIES = 32_768
 #: Number of per-example ratios multiplied together before one logarithm is
 #: taken; each ratio lies in (1/2, 2), so a product of 1000 stays within float64.
 _PRODUCT_LENGTH = 1000
+
+#: Largest change of a logit for which the vectorized check uses the odd
+#: series of softplus (:func:`_odd_softplus_coefficients`): the first term it
+#: neglects is then below a third of the rounding error of the loss itself.
+_SERIES_LIMIT = 1e-3
 
 
 def _layout(parameters: Mapping[str, Array]) -> Layout:
@@ -151,10 +158,23 @@ def relative_difference(grad: ArrayLike, gradapprox: ArrayLike) -> float:
 
 
 def _relative_difference(grad: Array, gradapprox: Array) -> float:
-    denominator = np.linalg.norm(grad) + np.linalg.norm(gradapprox)
-    if denominator == 0:
-        return 0.0
-    return float(np.linalg.norm(grad - gradapprox) / denominator)
+    return float(_equation_4(_sums_of_squares(grad.ravel(), gradapprox.ravel(), [0]))[0])
+
+
+def _sums_of_squares(grad: Array, gradapprox: Array, starts: Sequence[int]) -> Array:
+    """Sums of squares of ``grad``, ``gradapprox`` and their difference over the
+    blocks that begin at ``starts``: shape (3, number of blocks)."""
+    terms = np.stack([grad, gradapprox, grad - gradapprox])
+    terms *= terms
+    return np.add.reduceat(terms, starts, axis=1)
+
+
+def _equation_4(squares: Array) -> Array:
+    """Equation 4 of each block, from :func:`_sums_of_squares`; 0 for two zero blocks."""
+    norms = np.sqrt(squares)
+    denominator = norms[0] + norms[1]
+    return np.divide(norms[2], denominator, out=np.zeros_like(denominator),
+                     where=denominator > 0)
 
 
 def numerical_gradient(J: Callable[[Array], float], theta: ArrayLike,
@@ -281,77 +301,237 @@ def _softplus_differences(logits: Array) -> Array:
             + np.sum(np.log(np.multiply.reduceat(ratios, starts, axis=-1)), axis=-1))
 
 
-def _propagate_row_change(cache: ForwardCache, l: int, rows: NDArray[np.intp], z: Array) -> Array:
-    """Logits ``(2, k, m)`` of the networks whose row ``rows[p]`` of Z^[l] is ``z[:, p]``."""
-    parameters, keep_prob, L = cache.parameters, cache.keep_prob, len(cache.Z) - 1
+def _odd_softplus_coefficients(sign: Array, w: Array) -> tuple[Array, Array]:
+    r"""Coefficients of the odd series of one example's loss difference.
+
+    With :math:`w = s z` the example's signed logit and :math:`s = \pm 1`, a
+    change :math:`\pm\Delta` of its logit changes :math:`w` by :math:`\pm u`,
+    :math:`u = s\Delta`, and
+
+    .. math::
+        \operatorname{softplus}(w + u) - \operatorname{softplus}(w - u)
+        = 2\sigma(w)\,u + \tfrac{1}{3}\sigma''(w)\,u^3 + R
+        = a_1 \Delta + a_3 \Delta^3 + R,
+
+    with :math:`\sigma'' = \sigma(w)\sigma(-w)(\sigma(-w) - \sigma(w))`. The even
+    terms cancel. The fifth derivative of softplus is bounded by
+    :math:`2\sigma(\xi)\sigma(-\xi)`, so
+    :math:`|R| \le e^{|u|} |u|^5 \sigma(w)\sigma(-w) / 30
+    \le e^{|u|} |u|^5 \operatorname{softplus}(w) / 30`: for
+    :math:`|u| \le` :data:`_SERIES_LIMIT` that is below a third of the
+    rounding error of the example's loss itself.
+
+    Returns
+    -------
+    a1, a3 : ndarray of shape (m,)
+        :math:`a_1 = 2 s \sigma(w)` and :math:`a_3 = s \sigma''(w) / 3`.
+    """
+    p, q = sigmoid(w), sigmoid(-w)
+    return 2.0 * sign * p, sign * (p * q * (q - p) / 3.0)
+
+
+def _relu_change(change: Array, Z: Array, scale: Array | None) -> Array:
+    """``relu(Z + change) - relu(Z)``, times the dropout scale ``D / p``, into ``change``.
+
+    Written as ``max(change, -Z) - max(-Z, 0)``: exact for a change of any
+    size, kink crossed or not.
+    """
+    negative = np.negative(Z)
+    np.maximum(change, negative, out=change)
+    change -= np.maximum(negative, 0.0)
+    if scale is not None:
+        change *= scale
+    return change
+
+
+def _through_relu(change: Array, level: Array | tuple[Array, Array | None],
+                  index: tuple[slice | None, ...]) -> None:
+    """Carry ``change`` of a hidden layer's pre-activation through its relu and dropout, in place.
+
+    ``level`` is a slope from :func:`_relu_slopes` (multiply by it) or a pair
+    ``(Z, D / p)`` (evaluate the relu, :func:`_relu_change`); ``index`` picks
+    and lines up its rows with ``change``.
+    """
+    if isinstance(level, tuple):
+        Z, scale = level
+        _relu_change(change, Z[index], None if scale is None else scale[index])
+    else:
+        change *= level[index]
+
+
+def _logit_changes(parameters: Mapping[str, Array], l: int, rows: slice, steps: Array,
+                   levels: Sequence[Array | tuple[Array, Array | None] | None]) -> Array:
+    r"""How :math:`Z^{[L]}` moves when one row of :math:`Z^{[l]}` moves.
+
+    Parameters
+    ----------
+    parameters : dict of str to ndarray
+    l : int
+        Layer of the perturbed parameters.
+    rows : slice
+        The :math:`k` rows of :math:`Z^{[l]}` perturbed (one at a time).
+    steps : ndarray of shape (S, C, m')
+        Changes of a row: ``steps[s, c]`` is the :math:`c`-th change with sign ``s``.
+    levels : list
+        ``levels[l']`` for each hidden layer :math:`l'`, restricted to the
+        :math:`m'` examples of ``steps``: either its slope (:func:`_relu_slopes`),
+        exact only for examples whose changes cross no kink, or the pair
+        ``(Z, D / p)`` (``D / p`` None without dropout), which evaluates every
+        relu on the changed input.
+
+    Returns
+    -------
+    ndarray of shape (S, k C, m')
+        Entry ``[s, i C + c]``: the change of the logits when row ``rows[i]``
+        changes by ``steps[s, c]``. Only one row of :math:`A^{[l]}` moves, so
+        :math:`Z^{[l+1]}` moves by a rank-one term; the layers above take
+        one matrix product for all perturbations.
+    """
+    L = len(levels) - 1
     if l == L:
-        return z
-    # In place throughout: fresh temporaries of this size cost more than the arithmetic.
-    a = np.maximum(z, 0.0, out=z)
-    if cache.D[l] is not None:
-        a *= cache.D[l][rows] / keep_prob[l]  # type: ignore[index]
-    a -= cache.A[l][rows]
-    # Only one row of A^[l] changed, so Z^[l+1] moves by a rank-one term. The
-    # explicit C-ordered output keeps NumPy's broadcasting loops fast.
-    W = parameters[f"W{l + 1}"]
-    Z = np.multiply(W[:, rows][:, np.newaxis, :, np.newaxis], a,
-                    out=np.empty((W.shape[0], *a.shape)))
-    Z += cache.Z[l + 1][:, np.newaxis, np.newaxis, :]  # type: ignore[index]
+        return steps
+    k = len(range(parameters[f"W{l}"].shape[0])[rows])
+    change = np.empty((steps.shape[0], k, *steps.shape[1:]))
+    change[...] = steps[:, np.newaxis]
+    _through_relu(change, levels[l], (rows, np.newaxis))  # type: ignore[arg-type]
+    W = parameters[f"W{l + 1}"][:, rows]
+    # The explicit C-ordered output keeps NumPy's broadcasting loops fast.
+    Z_change = np.multiply(W[:, np.newaxis, :, np.newaxis, np.newaxis], change,
+                           out=np.empty((W.shape[0], *change.shape)))
     for layer in range(l + 1, L):
-        A = np.maximum(Z, 0.0, out=Z)
-        if cache.D[layer] is not None:
-            A *= cache.D[layer][:, np.newaxis, np.newaxis, :] / keep_prob[layer]  # type: ignore[index]
+        _through_relu(Z_change, levels[layer],  # type: ignore[arg-type]
+                      (slice(None), np.newaxis, np.newaxis, np.newaxis))
         W = parameters[f"W{layer + 1}"]
-        # (n_next, n) @ (n, 2 k m): one matrix product for all perturbed networks.
-        Z = (W @ A.reshape(A.shape[0], -1)).reshape(W.shape[0], *A.shape[1:])
-        Z += parameters[f"b{layer + 1}"][:, :, np.newaxis, np.newaxis]
-    return Z[0]
+        # (n_next, n) @ (n, S k C m'): the bias does not move, so it drops out.
+        Z_change = (W @ Z_change.reshape(W.shape[1], -1)).reshape(W.shape[0], *Z_change.shape[1:])
+    return Z_change[0].reshape(steps.shape[0], -1, steps.shape[-1])
+
+
+def _relu_slopes(cache: ForwardCache) -> list[Array | None]:
+    r"""``slopes[l]`` :math:`= \mathbf 1[Z^{[l]} > 0] \odot D^{[l]} / p^{[l]}` for each hidden layer.
+
+    A change of :math:`Z^{[l]}_{rj}` smaller than :math:`|Z^{[l]}_{rj}|` crosses
+    no kink, and relu followed by dropout multiplies it by exactly this slope.
+    """
+    L = len(cache.Z) - 1
+    slopes: list[Array | None] = [None] * (L + 1)
+    for l in range(1, L):
+        slope = np.heaviside(cache.Z[l], 0.0)  # type: ignore[arg-type]
+        if cache.D[l] is not None:
+            slope *= cache.D[l] / cache.keep_prob[l]  # type: ignore[operator]
+        slopes[l] = slope
+    return slopes
+
+
+def _outside_series(cache: ForwardCache, epsilon: float) -> NDArray[np.bool_]:
+    r"""Examples whose perturbed logits the series of the fast path may not give exactly.
+
+    Bounds, example by example, how far a perturbation of any parameter can
+    move the pre-activations of each layer :math:`l`. One of layer :math:`l`
+    itself moves a row of :math:`Z^{[l]}` by at most
+    :math:`U_l = \varepsilon \max(1, \max_c |A^{[l-1]}_c|)`. One of a lower
+    layer moves :math:`Z^{[l]}` by at most
+    :math:`V_l = \max\bigl(\max |W^{[l]}|\, U_{l-1},\;
+    \lVert W^{[l]} \rVert_\infty V_{l-1}\bigr) / p^{[l-1]}`
+    (:math:`V_1 = 0`): a perturbation of layer :math:`l-1` moves one row of
+    :math:`A^{[l-1]}`, a lower one may move them all, relu never enlarges a
+    change and dropout scales it by at most :math:`1/p`. An example is flagged
+    if a hidden pre-activation lies within :math:`\max(U_l, V_l)` of zero (a
+    kink might be crossed), or if its logit might move by more than
+    :data:`_SERIES_LIMIT`. The bounds are doubled to cover their own rounding.
+
+    Returns
+    -------
+    ndarray of bool, shape (m,)
+    """
+    parameters, L = cache.parameters, len(cache.Z) - 1
+    flagged = np.zeros(cache.A[0].shape[1], dtype=bool)
+    own = below = None
+    for l in range(1, L + 1):
+        if own is not None:
+            W = np.abs(parameters[f"W{l}"])
+            spread = W.max() * own
+            if below is not None:
+                spread = np.maximum(spread, W.sum(axis=1).max() * below)
+            below = spread / cache.keep_prob[l - 1]
+        own = 2.0 * epsilon * np.maximum(np.abs(cache.A[l - 1]).max(axis=0), 1.0)
+        bound = own if below is None else np.maximum(own, below)
+        if l < L:
+            flagged |= np.abs(cache.Z[l]).min(axis=0) <= bound  # type: ignore[arg-type]
+        else:
+            flagged |= bound > _SERIES_LIMIT
+    return flagged
 
 
 def _gradapprox_vectorized(cache: ForwardCache, Y: Array, lambd: float, epsilon: float) -> Array:
     r"""Equation 3 for all P parameters, batched over perturbations with NumPy.
 
-    Perturbing one entry of layer ``l`` leaves the layers below ``l`` unchanged and
-    changes a single row of :math:`Z^{[l]}`, by :math:`\pm\varepsilon A^{[l-1]}_{c,:}`
-    for a weight :math:`W^{[l]}_{rc}`, by :math:`\pm\varepsilon` for a bias; so
-    :math:`Z^{[l+1]}` changes by a rank-one term. The perturbed networks of a
-    layer (both signs) are propagated from there together, side by side, in
-    chunks whose temporaries stay cache-sized. The loss of example :math:`j` is
-    :math:`\operatorname{softplus}(s_j z_j)` with :math:`s_j = 1 - 2 y_j`, so the
-    numerator of equation 3, :math:`J(\theta + \varepsilon e_i) - J(\theta - \varepsilon e_i)`,
-    is :math:`\frac{1}{m}` times a sum of per-example differences of softplus
-    (:func:`_softplus_differences`). In exact arithmetic every step equals a
-    full forward pass of the perturbed network; in floating point the results
-    differ from the loop's by rounding only.
+    Perturbing entry :math:`(r, c)` of :math:`[W^{[l]} \mid b^{[l]}]` by
+    :math:`\pm\varepsilon` leaves the layers below ``l`` unchanged and moves row
+    :math:`r` of :math:`Z^{[l]}` by :math:`\pm\varepsilon` times row :math:`c` of
+    :math:`[A^{[l-1]}; 1]`. :func:`_logit_changes` carries that change up to the
+    logits for all perturbations of a layer at once, in chunks whose
+    temporaries stay cache-sized. The numerator of equation 3 is then a sum over
+    examples of :math:`\operatorname{softplus}(w_j + u_j^+) - \operatorname{softplus}(w_j + u_j^-)`
+    (:func:`_odd_softplus_coefficients`), evaluated in one of two ways:
+
+    - Examples that :func:`_outside_series` does not flag cross no kink, so
+      :math:`u^- = -u^+` exactly, one sign is propagated with the ReLU slopes,
+      and the odd series gives the difference with an error below the
+      rounding of the loss itself: two matrix-vector products.
+    - Flagged examples (ReLU inputs near zero, or a large ``epsilon``) are
+      evaluated for both signs through every ReLU, and their losses compared
+      exactly by :func:`_softplus_differences`.
+
+    Both are exact in real arithmetic; in floating point the fast path also
+    avoids subtracting two nearly equal costs, so its result is the exact
+    two-sided difference to within a few ulps, where the loop's carries
+    rounding noise of about :math:`\text{eps}_\text{machine} J / \varepsilon`.
     """
     parameters, L, m = cache.parameters, len(cache.Z) - 1, Y.shape[1]
-    sign = 1.0 - 2.0 * Y
+    sign = 1.0 - 2.0 * Y[0]
+    w = sign * cache.Z[L][0]  # type: ignore[index]
+    a1, a3 = _odd_softplus_coefficients(sign, w)
+    slopes = _relu_slopes(cache)
+    flagged = _outside_series(cache, epsilon)
+    exact = np.flatnonzero(flagged)
+    if exact.size:
+        # The fast path's values for flagged examples are discarded.
+        a1, a3 = (np.where(flagged, 0.0, a) for a in (a1, a3))
+        levels = [None] + [(cache.Z[l][:, exact], None if cache.D[l] is None  # type: ignore[index]
+                            else cache.D[l][:, exact] / cache.keep_prob[l])  # type: ignore[index]
+                           for l in range(1, L)] + [None]
     pieces = []
     for l in range(1, L + 1):
         n, n_prev = parameters[f"W{l}"].shape
-        # The largest temporaries hold 2 * chunk perturbed copies of a layer above l.
+        # Entry (r, c) of [W^[l] | b^[l]] moves row r of Z^[l] by steps[c].
+        steps = np.empty((n_prev + 1, m))
+        np.multiply(cache.A[l - 1], epsilon, out=steps[:n_prev])
+        steps[n_prev] = epsilon
         widest = max([1] + [parameters[f"W{above}"].shape[0] for above in range(l + 1, L + 1)])
-        chunk = max(1, _CHUNK_ENTRIES // (2 * widest * m))
-        # Perturbation i moves entry (rows[i], cols[i]) of [W^[l] | b^[l]], which
-        # moves row rows[i] of Z^[l] by epsilon times row cols[i] of `inputs`.
-        inputs = np.vstack([cache.A[l - 1], np.ones((1, m))])
-        rows, cols = np.divmod(np.arange(n * (n_prev + 1)), n_prev + 1)
-        differences = np.empty(rows.size)
-        for start in range(0, rows.size, chunk):
-            r, c = rows[start:start + chunk], cols[start:start + chunk]
-            base, step = cache.Z[l][r], epsilon * inputs[c]  # type: ignore[index]
-            z = np.empty((2, r.size, m))
-            np.add(base, step, out=z[0])
-            np.subtract(base, step, out=z[1])
-            logits = _propagate_row_change(cache, l, r, z)
-            logits *= sign
-            differences[start:start + r.size] = _softplus_differences(logits)
-        block = (differences / (2.0 * epsilon * m)).reshape(n, n_prev + 1)
+        rows_per_chunk = max(1, _CHUNK_ENTRIES // (widest * (n_prev + 1) * m))
+        numerators = np.zeros((n, n_prev + 1))
+        for start in range(0, n, rows_per_chunk):
+            rows = slice(start, start + rows_per_chunk)
+            # A view: the sums below land in `numerators`.
+            chunk = numerators[rows].reshape(-1)
+            if exact.size < m:
+                change = _logit_changes(parameters, l, rows, steps[np.newaxis], slopes)[0]
+                chunk += change @ a1
+                cube = change * change
+                cube *= change
+                chunk += cube @ a3
+            if exact.size:
+                both = np.stack([steps[:, exact], -steps[:, exact]])
+                logits = _logit_changes(parameters, l, rows, both, levels)
+                logits *= sign[exact]
+                logits += w[exact]
+                chunk += _softplus_differences(logits)
+        block = numerators / (2.0 * epsilon * m)
         weights = block[:, :n_prev].ravel()
         if lambd:
-            w = parameters[f"W{l}"].ravel()
-            # Only the perturbed entry's square changes in the L2 term.
-            weights += lambd / (2 * m) * ((w + epsilon) ** 2 - (w - epsilon) ** 2) / (2.0 * epsilon)
+            # The two-sided difference of lambd / (2 m) * w^2 is exact: lambd / m * w.
+            weights += lambd / m * parameters[f"W{l}"].ravel()
         pieces += [weights, block[:, n_prev]]
     return np.concatenate(pieces)
 
@@ -447,13 +627,12 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
         gradapprox = _gradapprox_loop(X, Y, params, probs, cache.D, lambd, epsilon)
     else:
         gradapprox = _gradapprox_vectorized(cache, Y, lambd, epsilon)
-    approx_blocks = _views(gradapprox, layout)
-    # np.linalg.norm of a block is its Frobenius norm: the 2-norm of its entries.
-    blocks = {key: _relative_difference(block, approx_blocks[key])
-              for key, block in _views(grad, layout).items()}
-    return GradientCheckResult(difference=_relative_difference(grad, gradapprox),
-                               block_differences=blocks, grad=grad, gradapprox=gradapprox,
-                               layout=layout, threshold=threshold)
+    starts = list(itertools.accumulate([0] + [math.prod(shape) for _, shape in layout[:-1]]))
+    squares = _sums_of_squares(grad, gradapprox, starts)
+    blocks = dict(zip([key for key, _ in layout], _equation_4(squares).tolist()))
+    difference = float(_equation_4(squares.sum(axis=1, keepdims=True))[0])
+    return GradientCheckResult(difference=difference, block_differences=blocks, grad=grad,
+                               gradapprox=gradapprox, layout=layout, threshold=threshold)
 
 
 def gradient_check(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayLike,

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import check_array, check_labels, check_nonnegative
+from ._validation import check_array, check_label_values, check_nonnegative
 from .regularization import l2_penalty
 
 __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "compute_cost",
@@ -36,7 +36,7 @@ def _check_prediction(name: str, A: ArrayLike, Y: ArrayLike
     Y = check_array("Y", Y, ndim=2, rows=1)
     if Y.shape != A.shape:
         raise ValueError(f"Y: expected shape {A.shape} to match {name}, got shape {Y.shape}")
-    return A, check_labels("Y", Y)
+    return A, check_label_values("Y", Y)
 
 
 def binary_cross_entropy(AL: ArrayLike, Y: ArrayLike) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._validation import check_array, check_labels
+from ._validation import check_labels
 
 __all__ = ["accuracy"]
 
@@ -27,6 +27,6 @@ def accuracy(Y_pred: ArrayLike, Y: ArrayLike) -> float:
     float
         In [0, 1]. The two arguments play symmetric roles.
     """
-    Y_pred = check_labels("Y_pred", check_array("Y_pred", Y_pred, ndim=2, rows=1))
-    Y = check_labels("Y", check_array("Y", Y, ndim=2, rows=1, cols=Y_pred.shape[1]))
+    Y_pred = check_labels("Y_pred", Y_pred)
+    Y = check_labels("Y", Y, m=Y_pred.shape[1])
     return float(np.mean(Y_pred == Y))

@@ -238,7 +238,7 @@ def backward_propagation(Y: ArrayLike, cache: ForwardCache, lambd: float = 0.0) 
         raise TypeError(f"cache: expected the ForwardCache returned by forward_propagation, "
                         f"got {type(cache).__name__}")
     m = cache.A[0].shape[1]
-    Y = check_labels("Y", check_array("Y", Y, ndim=2, rows=1, cols=m))
+    Y = check_labels("Y", Y, m=m)
     lambd = check_nonnegative("lambd", lambd)
     return _backward(Y, cache, lambd / m)
 
