@@ -12,7 +12,6 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._validation import (check_X_Y, check_array, check_grads, check_nonnegative,
                           check_parameters, check_positive, check_rng, check_seed)
-from .activations import sigmoid
 from .losses import _cross_entropy_with_logits
 from .network import ForwardCache, _backward, _check_masks, _forward, _keep_probs
 from .regularization import _squared_weights
@@ -158,23 +157,25 @@ def relative_difference(grad: ArrayLike, gradapprox: ArrayLike) -> float:
 
 
 def _relative_difference(grad: Array, gradapprox: Array) -> float:
-    return float(_equation_4(_sums_of_squares(grad.ravel(), gradapprox.ravel(), [0]))[0])
+    return _equation_4(*_sums_of_squares(grad.ravel(), gradapprox.ravel(), [0])[:, 0])
 
 
 def _sums_of_squares(grad: Array, gradapprox: Array, starts: Sequence[int]) -> Array:
     """Sums of squares of ``grad``, ``gradapprox`` and their difference over the
     blocks that begin at ``starts``: shape (3, number of blocks)."""
-    terms = np.stack([grad, gradapprox, grad - gradapprox])
-    terms *= terms
+    terms = np.empty((3, grad.size))
+    np.multiply(grad, grad, out=terms[0])
+    np.multiply(gradapprox, gradapprox, out=terms[1])
+    difference = np.subtract(grad, gradapprox, out=terms[2])
+    difference *= difference
     return np.add.reduceat(terms, starts, axis=1)
 
 
-def _equation_4(squares: Array) -> Array:
-    """Equation 4 of each block, from :func:`_sums_of_squares`; 0 for two zero blocks."""
-    norms = np.sqrt(squares)
-    denominator = norms[0] + norms[1]
-    return np.divide(norms[2], denominator, out=np.zeros_like(denominator),
-                     where=denominator > 0)
+def _equation_4(grad_squares: float, gradapprox_squares: float, difference_squares: float
+                ) -> float:
+    """Equation 4 from the sums of squares of :func:`_sums_of_squares`; 0 for two zero vectors."""
+    denominator = math.sqrt(grad_squares) + math.sqrt(gradapprox_squares)
+    return math.sqrt(difference_squares) / denominator if denominator else 0.0
 
 
 def numerical_gradient(J: Callable[[Array], float], theta: ArrayLike,
@@ -326,8 +327,15 @@ def _odd_softplus_coefficients(sign: Array, w: Array) -> tuple[Array, Array]:
     a1, a3 : ndarray of shape (m,)
         :math:`a_1 = 2 s \sigma(w)` and :math:`a_3 = s \sigma''(w) / 3`.
     """
-    p, q = sigmoid(w), sigmoid(-w)
-    return 2.0 * sign * p, sign * (p * q * (q - p) / 3.0)
+    e = np.exp(-np.abs(w))
+    large = 1.0 / (1.0 + e)
+    small = e * large
+    # sigma(w) is `large` for w >= 0 and `small` below; sigma''(w) = -sgn(w) large small (large - small).
+    p = np.where(w >= 0, large, small)
+    second = (large - small) * large
+    second *= small
+    second *= np.sign(w)
+    return 2.0 * sign * p, sign * second / -3.0
 
 
 def _relu_change(change: Array, Z: Array, scale: Array | None) -> Array:
@@ -344,24 +352,9 @@ def _relu_change(change: Array, Z: Array, scale: Array | None) -> Array:
     return change
 
 
-def _through_relu(change: Array, level: Array | tuple[Array, Array | None],
-                  index: tuple[slice | None, ...]) -> None:
-    """Carry ``change`` of a hidden layer's pre-activation through its relu and dropout, in place.
-
-    ``level`` is a slope from :func:`_relu_slopes` (multiply by it) or a pair
-    ``(Z, D / p)`` (evaluate the relu, :func:`_relu_change`); ``index`` picks
-    and lines up its rows with ``change``.
-    """
-    if isinstance(level, tuple):
-        Z, scale = level
-        _relu_change(change, Z[index], None if scale is None else scale[index])
-    else:
-        change *= level[index]
-
-
 def _logit_changes(parameters: Mapping[str, Array], l: int, rows: slice, steps: Array,
-                   levels: Sequence[Array | tuple[Array, Array | None] | None]) -> Array:
-    r"""How :math:`Z^{[L]}` moves when one row of :math:`Z^{[l]}` moves.
+                   levels: Sequence[tuple[Array, Array | None] | None]) -> Array:
+    r"""How :math:`Z^{[L]}` moves when one row of :math:`Z^{[l]}` moves, every relu evaluated.
 
     Parameters
     ----------
@@ -373,11 +366,8 @@ def _logit_changes(parameters: Mapping[str, Array], l: int, rows: slice, steps: 
     steps : ndarray of shape (S, C, m')
         Changes of a row: ``steps[s, c]`` is the :math:`c`-th change with sign ``s``.
     levels : list
-        ``levels[l']`` for each hidden layer :math:`l'`, restricted to the
-        :math:`m'` examples of ``steps``: either its slope (:func:`_relu_slopes`),
-        exact only for examples whose changes cross no kink, or the pair
-        ``(Z, D / p)`` (``D / p`` None without dropout), which evaluates every
-        relu on the changed input.
+        ``levels[l'] = (Z, D / p)`` for each hidden layer :math:`l'`, restricted
+        to the :math:`m'` examples of ``steps`` (``D / p`` None without dropout).
 
     Returns
     -------
@@ -390,21 +380,51 @@ def _logit_changes(parameters: Mapping[str, Array], l: int, rows: slice, steps: 
     L = len(levels) - 1
     if l == L:
         return steps
-    k = len(range(parameters[f"W{l}"].shape[0])[rows])
-    change = np.empty((steps.shape[0], k, *steps.shape[1:]))
+    Z, scale = levels[l]  # type: ignore[misc]
+    change = np.empty((steps.shape[0], Z[rows].shape[0], *steps.shape[1:]))
     change[...] = steps[:, np.newaxis]
-    _through_relu(change, levels[l], (rows, np.newaxis))  # type: ignore[arg-type]
+    _relu_change(change, Z[rows, np.newaxis], None if scale is None else scale[rows, np.newaxis])
     W = parameters[f"W{l + 1}"][:, rows]
     # The explicit C-ordered output keeps NumPy's broadcasting loops fast.
     Z_change = np.multiply(W[:, np.newaxis, :, np.newaxis, np.newaxis], change,
                            out=np.empty((W.shape[0], *change.shape)))
     for layer in range(l + 1, L):
-        _through_relu(Z_change, levels[layer],  # type: ignore[arg-type]
-                      (slice(None), np.newaxis, np.newaxis, np.newaxis))
+        Z, scale = levels[layer]  # type: ignore[misc]
+        lined_up = (slice(None), np.newaxis, np.newaxis, np.newaxis)
+        _relu_change(Z_change, Z[lined_up], None if scale is None else scale[lined_up])
         W = parameters[f"W{layer + 1}"]
         # (n_next, n) @ (n, S k C m'): the bias does not move, so it drops out.
         Z_change = (W @ Z_change.reshape(W.shape[1], -1)).reshape(W.shape[0], *Z_change.shape[1:])
     return Z_change[0].reshape(steps.shape[0], -1, steps.shape[-1])
+
+
+def _row_sensitivities(parameters: Mapping[str, Array], slopes: Sequence[Array | None], l: int,
+                       rows: slice) -> Array:
+    r"""Change of each example's logit per unit change of a row of :math:`Z^{[l]}`, no kink crossed.
+
+    Where no relu input crosses zero, each relu and its dropout multiply a
+    change by their slope (:func:`_relu_slopes`), so the change of the logits
+    is linear in the change of the row and, example by example, proportional
+    to it: a change :math:`\delta_j` of :math:`Z^{[l]}_{rj}` moves
+    :math:`z_j` by :math:`T_{rj} \delta_j`. The unit change of row :math:`r`
+    is carried up from layer ``l`` like a perturbation: through the slopes of
+    layer ``l``, into :math:`Z^{[l+1]}` along column :math:`r` of
+    :math:`W^{[l+1]}`, then through the slopes and weights of each layer above.
+
+    Returns
+    -------
+    ndarray of shape (k, m)
+        :math:`T_{rj}` for the :math:`k` rows ``rows`` (``l < L``; for
+        :math:`l = L` the row is the logit and :math:`T = 1`).
+    """
+    L = len(slopes) - 1
+    W = parameters[f"W{l + 1}"][:, rows]
+    T = np.multiply(W[:, :, np.newaxis], slopes[l][rows])  # type: ignore[index]
+    for layer in range(l + 1, L):
+        T *= slopes[layer][:, np.newaxis, :]  # type: ignore[index]
+        W = parameters[f"W{layer + 1}"]
+        T = (W @ T.reshape(W.shape[1], -1)).reshape(W.shape[0], *T.shape[1:])
+    return T[0]
 
 
 def _relu_slopes(cache: ForwardCache) -> list[Array | None]:
@@ -416,50 +436,59 @@ def _relu_slopes(cache: ForwardCache) -> list[Array | None]:
     L = len(cache.Z) - 1
     slopes: list[Array | None] = [None] * (L + 1)
     for l in range(1, L):
-        slope = np.heaviside(cache.Z[l], 0.0)  # type: ignore[arg-type]
+        slope = (cache.Z[l] > 0).astype(np.float64)  # type: ignore[operator]
         if cache.D[l] is not None:
             slope *= cache.D[l] / cache.keep_prob[l]  # type: ignore[operator]
         slopes[l] = slope
     return slopes
 
 
-def _outside_series(cache: ForwardCache, epsilon: float) -> NDArray[np.bool_]:
-    r"""Examples whose perturbed logits the series of the fast path may not give exactly.
+def _outside_series(cache: ForwardCache, epsilon: float) -> NDArray[np.bool_] | None:
+    r"""Examples whose perturbed logits the fast path of the vectorized check may not get exactly.
 
     Bounds, example by example, how far a perturbation of any parameter can
     move the pre-activations of each layer :math:`l`. One of layer :math:`l`
     itself moves a row of :math:`Z^{[l]}` by at most
     :math:`U_l = \varepsilon \max(1, \max_c |A^{[l-1]}_c|)`. One of a lower
     layer moves :math:`Z^{[l]}` by at most
-    :math:`V_l = \max\bigl(\max |W^{[l]}|\, U_{l-1},\;
-    \lVert W^{[l]} \rVert_\infty V_{l-1}\bigr) / p^{[l-1]}`
-    (:math:`V_1 = 0`): a perturbation of layer :math:`l-1` moves one row of
-    :math:`A^{[l-1]}`, a lower one may move them all, relu never enlarges a
-    change and dropout scales it by at most :math:`1/p`. An example is flagged
-    if a hidden pre-activation lies within :math:`\max(U_l, V_l)` of zero (a
-    kink might be crossed), or if its logit might move by more than
-    :data:`_SERIES_LIMIT`. The bounds are doubled to cover their own rounding.
+    :math:`V_l = \lVert W^{[l]} \rVert_\infty \max(U_{l-1}, V_{l-1}) / p^{[l-1]}`
+    (:math:`V_1 = 0`; the norm is the largest row sum of absolute values):
+    relu never enlarges a change and dropout scales it by at most :math:`1/p`.
+    An example is flagged if a hidden pre-activation lies within
+    :math:`\max(U_l, V_l)` of zero (a kink might be crossed), or if its logit
+    might move by more than :data:`_SERIES_LIMIT`. The bounds are doubled to
+    cover their own rounding.
 
     Returns
     -------
-    ndarray of bool, shape (m,)
+    ndarray of bool, shape (m,), or None
+        None when no example is flagged.
     """
+    # Bounds whose maxima and minima run over all examples at once flag none
+    # in the usual case; only otherwise are they worked out example by example.
+    if not _kink_or_large_change(cache, epsilon, axis=None):
+        return None
+    return _kink_or_large_change(cache, epsilon, axis=0)  # type: ignore[return-value]
+
+
+def _kink_or_large_change(cache: ForwardCache, epsilon: float,
+                          axis: int | None) -> bool | NDArray[np.bool_]:
+    """The test of :func:`_outside_series`, per example (``axis=0``) or for all at once (None)."""
     parameters, L = cache.parameters, len(cache.Z) - 1
-    flagged = np.zeros(cache.A[0].shape[1], dtype=bool)
+    flagged = False
     own = below = None
     for l in range(1, L + 1):
         if own is not None:
-            W = np.abs(parameters[f"W{l}"])
-            spread = W.max() * own
-            if below is not None:
-                spread = np.maximum(spread, W.sum(axis=1).max() * below)
-            below = spread / cache.keep_prob[l - 1]
-        own = 2.0 * epsilon * np.maximum(np.abs(cache.A[l - 1]).max(axis=0), 1.0)
+            # The largest row sum of |W| bounds both the change from one moved row
+            # of A^[l-1] (a perturbation of layer l - 1) and from all of them.
+            spread = np.abs(parameters[f"W{l}"]).sum(axis=1).max() / cache.keep_prob[l - 1]
+            below = spread * (own if below is None else np.maximum(own, below))
+        own = 2.0 * epsilon * np.maximum(np.abs(cache.A[l - 1]).max(axis=axis), 1.0)
         bound = own if below is None else np.maximum(own, below)
         if l < L:
-            flagged |= np.abs(cache.Z[l]).min(axis=0) <= bound  # type: ignore[arg-type]
+            flagged = flagged | (np.abs(cache.Z[l]).min(axis=axis) <= bound)  # type: ignore[arg-type]
         else:
-            flagged |= bound > _SERIES_LIMIT
+            flagged = flagged | (bound > _SERIES_LIMIT)
     return flagged
 
 
@@ -492,9 +521,13 @@ def _gradapprox_vectorized(cache: ForwardCache, Y: Array, lambd: float, epsilon:
     sign = 1.0 - 2.0 * Y[0]
     w = sign * cache.Z[L][0]  # type: ignore[index]
     a1, a3 = _odd_softplus_coefficients(sign, w)
+    # Equation 3 divides the numerators by 2 epsilon and J averages over m examples.
+    scale = 1.0 / (2.0 * epsilon * m)
+    a1 *= scale
+    a3 *= scale
     slopes = _relu_slopes(cache)
     flagged = _outside_series(cache, epsilon)
-    exact = np.flatnonzero(flagged)
+    exact = np.flatnonzero(flagged) if flagged is not None else np.empty(0, dtype=np.intp)
     if exact.size:
         # The fast path's values for flagged examples are discarded.
         a1, a3 = (np.where(flagged, 0.0, a) for a in (a1, a3))
@@ -508,16 +541,24 @@ def _gradapprox_vectorized(cache: ForwardCache, Y: Array, lambd: float, epsilon:
         steps = np.empty((n_prev + 1, m))
         np.multiply(cache.A[l - 1], epsilon, out=steps[:n_prev])
         steps[n_prev] = epsilon
-        widest = max([1] + [parameters[f"W{above}"].shape[0] for above in range(l + 1, L + 1)])
-        rows_per_chunk = max(1, _CHUNK_ENTRIES // (widest * (n_prev + 1) * m))
+        # Per perturbed row, the fast path holds (widest layer above, m) and
+        # (n_prev + 1, m) arrays, the full evaluation (2, n_prev + 1, m') per layer above.
+        widest = max([n_prev + 1] + [parameters[f"W{above}"].shape[0]
+                                     for above in range(l + 1, L + 1)])
+        rows_per_chunk = max(1, _CHUNK_ENTRIES // (widest * m))
         numerators = np.zeros((n, n_prev + 1))
         for start in range(0, n, rows_per_chunk):
             rows = slice(start, start + rows_per_chunk)
             # A view: the sums below land in `numerators`.
             chunk = numerators[rows].reshape(-1)
             if exact.size < m:
-                change = _logit_changes(parameters, l, rows, steps[np.newaxis], slopes)[0]
-                chunk += change @ a1
+                change = steps
+                if l < L:
+                    T = _row_sensitivities(parameters, slopes, l, rows)
+                    # Perturbation (r, c) moves logit j by steps[c, j] * T[r, j].
+                    change = np.multiply(T[:, np.newaxis, :], steps,
+                                         out=np.empty((T.shape[0], *steps.shape))).reshape(-1, m)
+                np.matmul(change, a1, out=chunk)
                 cube = change * change
                 cube *= change
                 chunk += cube @ a3
@@ -526,13 +567,12 @@ def _gradapprox_vectorized(cache: ForwardCache, Y: Array, lambd: float, epsilon:
                 logits = _logit_changes(parameters, l, rows, both, levels)
                 logits *= sign[exact]
                 logits += w[exact]
-                chunk += _softplus_differences(logits)
-        block = numerators / (2.0 * epsilon * m)
-        weights = block[:, :n_prev].ravel()
+                chunk += scale * _softplus_differences(logits)
+        weights = numerators[:, :n_prev].ravel()
         if lambd:
             # The two-sided difference of lambd / (2 m) * w^2 is exact: lambd / m * w.
             weights += lambd / m * parameters[f"W{l}"].ravel()
-        pieces += [weights, block[:, n_prev]]
+        pieces += [weights, numerators[:, n_prev]]
     return np.concatenate(pieces)
 
 
@@ -629,8 +669,8 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
         gradapprox = _gradapprox_vectorized(cache, Y, lambd, epsilon)
     starts = list(itertools.accumulate([0] + [math.prod(shape) for _, shape in layout[:-1]]))
     squares = _sums_of_squares(grad, gradapprox, starts)
-    blocks = dict(zip([key for key, _ in layout], _equation_4(squares).tolist()))
-    difference = float(_equation_4(squares.sum(axis=1, keepdims=True))[0])
+    blocks = {key: _equation_4(*block) for (key, _), block in zip(layout, squares.T.tolist())}
+    difference = _equation_4(*squares.sum(axis=1).tolist())
     return GradientCheckResult(difference=difference, block_differences=blocks, grad=grad,
                                gradapprox=gradapprox, layout=layout, threshold=threshold)
 
