@@ -7,6 +7,7 @@ are called once per public call, never inside a training loop's hot path.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Mapping
 from typing import TypeAlias
@@ -29,12 +30,15 @@ def _describe(value: object) -> str:
 def check_array(name: str, value: object, ndim: int | None = 2, rows: int | None = None,
                 cols: int | None = None, allow_empty: bool = False) -> np.ndarray:
     """Return ``value`` as a finite float64 array, or raise naming ``name``."""
-    if isinstance(value, (str, bytes, Mapping)) or value is None:
+    if type(value) is np.ndarray and value.dtype == np.float64:
+        array = value
+    elif isinstance(value, (str, bytes, Mapping)) or value is None:
         raise TypeError(f"{name}: expected a numeric array, got {_describe(value)}")
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name}: expected a numeric array, got {_describe(value)}") from error
+    else:
+        try:
+            array = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"{name}: expected a numeric array, got {_describe(value)}") from error
     if ndim is not None and array.ndim != ndim:
         raise ValueError(f"{name}: expected a {ndim}-D array, got shape {array.shape}")
     if not allow_empty and array.size == 0:
@@ -76,7 +80,7 @@ def check_real(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name}: expected a real number, got {_describe(value)}")
     value = float(value)
-    if not np.isfinite(value):
+    if not math.isfinite(value):
         raise ValueError(f"{name}: expected a finite number, got {value!r}")
     return value
 

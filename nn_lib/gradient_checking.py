@@ -41,7 +41,7 @@ _SERIES_LIMIT = 1e-3
 
 def _layout(parameters: Mapping[str, Array]) -> Layout:
     L = len(parameters) // 2
-    return [(key, np.shape(parameters[key])) for l in range(1, L + 1) for key in (f"W{l}", f"b{l}")]
+    return [(key, parameters[key].shape) for l in range(1, L + 1) for key in (f"W{l}", f"b{l}")]
 
 
 def dictionary_to_vector(parameters: Mapping[str, ArrayLike]) -> tuple[Array, Layout]:
@@ -443,7 +443,7 @@ def _relu_slopes(cache: ForwardCache) -> list[Array | None]:
     return slopes
 
 
-def _outside_series(cache: ForwardCache, epsilon: float) -> NDArray[np.bool_] | None:
+def _outside_series(cache: ForwardCache, epsilon: float) -> NDArray[np.bool_]:
     r"""Examples whose perturbed logits the fast path of the vectorized check may not get exactly.
 
     Bounds, example by example, how far a perturbation of any parameter can
@@ -461,21 +461,10 @@ def _outside_series(cache: ForwardCache, epsilon: float) -> NDArray[np.bool_] | 
 
     Returns
     -------
-    ndarray of bool, shape (m,), or None
-        None when no example is flagged.
+    ndarray of bool, shape (m,)
     """
-    # Bounds whose maxima and minima run over all examples at once flag none
-    # in the usual case; only otherwise are they worked out example by example.
-    if not _kink_or_large_change(cache, epsilon, axis=None):
-        return None
-    return _kink_or_large_change(cache, epsilon, axis=0)  # type: ignore[return-value]
-
-
-def _kink_or_large_change(cache: ForwardCache, epsilon: float,
-                          axis: int | None) -> bool | NDArray[np.bool_]:
-    """The test of :func:`_outside_series`, per example (``axis=0``) or for all at once (None)."""
     parameters, L = cache.parameters, len(cache.Z) - 1
-    flagged = False
+    flagged = np.zeros(cache.A[0].shape[1], dtype=bool)
     own = below = None
     for l in range(1, L + 1):
         if own is not None:
@@ -483,12 +472,12 @@ def _kink_or_large_change(cache: ForwardCache, epsilon: float,
             # of A^[l-1] (a perturbation of layer l - 1) and from all of them.
             spread = np.abs(parameters[f"W{l}"]).sum(axis=1).max() / cache.keep_prob[l - 1]
             below = spread * (own if below is None else np.maximum(own, below))
-        own = 2.0 * epsilon * np.maximum(np.abs(cache.A[l - 1]).max(axis=axis), 1.0)
+        own = 2.0 * epsilon * np.maximum(np.abs(cache.A[l - 1]).max(axis=0), 1.0)
         bound = own if below is None else np.maximum(own, below)
         if l < L:
-            flagged = flagged | (np.abs(cache.Z[l]).min(axis=axis) <= bound)  # type: ignore[arg-type]
+            flagged |= np.abs(cache.Z[l]).min(axis=0) <= bound  # type: ignore[arg-type]
         else:
-            flagged = flagged | (bound > _SERIES_LIMIT)
+            flagged |= bound > _SERIES_LIMIT
     return flagged
 
 
@@ -527,7 +516,7 @@ def _gradapprox_vectorized(cache: ForwardCache, Y: Array, lambd: float, epsilon:
     a3 *= scale
     slopes = _relu_slopes(cache)
     flagged = _outside_series(cache, epsilon)
-    exact = np.flatnonzero(flagged) if flagged is not None else np.empty(0, dtype=np.intp)
+    exact = np.flatnonzero(flagged) if flagged.any() else np.empty(0, dtype=np.intp)
     if exact.size:
         # The fast path's values for flagged examples are discarded.
         a1, a3 = (np.where(flagged, 0.0, a) for a in (a1, a3))
@@ -658,7 +647,7 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
     cache = _forward(X, params, probs, rng, fixed)
     layout = _layout(params)
     if grads is None:
-        grad = np.empty(sum(math.prod(shape) for _, shape in layout))
+        grad = np.empty(sum(value.size for value in params.values()))
         _backward(Y, cache, lambd / X.shape[1],
                   out={"d" + key: view for key, view in _views(grad, layout).items()})
     else:
