@@ -487,39 +487,42 @@ def _gradapprox_vectorized(cache: ForwardCache, Y: Array, lambd: float, epsilon:
     Perturbing entry :math:`(r, c)` of :math:`[W^{[l]} \mid b^{[l]}]` by
     :math:`\pm\varepsilon` leaves the layers below ``l`` unchanged and moves row
     :math:`r` of :math:`Z^{[l]}` by :math:`\pm\varepsilon` times row :math:`c` of
-    :math:`[A^{[l-1]}; 1]`. :func:`_logit_changes` carries that change up to the
-    logits for all perturbations of a layer at once, in chunks whose
-    temporaries stay cache-sized. The numerator of equation 3 is then a sum over
-    examples of :math:`\operatorname{softplus}(w_j + u_j^+) - \operatorname{softplus}(w_j + u_j^-)`
-    (:func:`_odd_softplus_coefficients`), evaluated in one of two ways:
+    :math:`[A^{[l-1]}; 1]`. With :math:`w_j = s_j z_j` and :math:`u^\pm_j` the
+    changes of :math:`w_j`, the numerator of equation 3 is a sum over examples
+    of :math:`\operatorname{softplus}(w_j + u^+_j) - \operatorname{softplus}(w_j + u^-_j)`.
+    The examples are split by :func:`_outside_series`:
 
-    - Examples that :func:`_outside_series` does not flag cross no kink, so
-      :math:`u^- = -u^+` exactly, one sign is propagated with the ReLU slopes,
-      and the odd series gives the difference with an error below the
-      rounding of the loss itself: two matrix-vector products.
-    - Flagged examples (ReLU inputs near zero, or a large ``epsilon``) are
-      evaluated for both signs through every ReLU, and their losses compared
-      exactly by :func:`_softplus_differences`.
+    - For the others, no perturbation carries a relu input across zero, so
+      :math:`u^- = -u^+` exactly and the change of the logit is the step times
+      :math:`T_{rj}` (:func:`_row_sensitivities`); the odd series of
+      :func:`_odd_softplus_coefficients` gives each difference with an error
+      below the rounding of the loss itself. Two matrix-vector products per
+      chunk of perturbations.
+    - Flagged examples (relu inputs near zero, or a large ``epsilon``) are
+      propagated for both signs through every relu (:func:`_logit_changes`),
+      and their losses compared by :func:`_softplus_differences`.
 
-    Both are exact in real arithmetic; in floating point the fast path also
-    avoids subtracting two nearly equal costs, so its result is the exact
-    two-sided difference to within a few ulps, where the loop's carries
-    rounding noise of about :math:`\text{eps}_\text{machine} J / \varepsilon`.
+    Both are exact in real arithmetic. The first never subtracts two nearly
+    equal costs, so it gives the two-sided difference to within a few ulps,
+    where the loop's difference carries rounding noise of about
+    :math:`\text{eps}_\text{machine} J / \varepsilon`.
     """
     parameters, L, m = cache.parameters, len(cache.Z) - 1, Y.shape[1]
     sign = 1.0 - 2.0 * Y[0]
     w = sign * cache.Z[L][0]  # type: ignore[index]
     a1, a3 = _odd_softplus_coefficients(sign, w)
-    # Equation 3 divides the numerators by 2 epsilon and J averages over m examples.
+    # Equation 3 divides the numerators by 2 epsilon, and J averages over m examples.
     scale = 1.0 / (2.0 * epsilon * m)
     a1 *= scale
     a3 *= scale
     slopes = _relu_slopes(cache)
     flagged = _outside_series(cache, epsilon)
-    exact = np.flatnonzero(flagged) if flagged.any() else np.empty(0, dtype=np.intp)
-    if exact.size:
-        # The fast path's values for flagged examples are discarded.
-        a1, a3 = (np.where(flagged, 0.0, a) for a in (a1, a3))
+    fast: NDArray[np.intp] | slice = slice(None)
+    exact = None
+    if flagged.any():
+        fast, exact = np.flatnonzero(~flagged), np.flatnonzero(flagged)
+        a1, a3 = a1[fast], a3[fast]
+        slopes = [None if slope is None else slope[:, fast] for slope in slopes]
         levels = [None] + [(cache.Z[l][:, exact], None if cache.D[l] is None  # type: ignore[index]
                             else cache.D[l][:, exact] / cache.keep_prob[l])  # type: ignore[index]
                            for l in range(1, L)] + [None]
@@ -530,6 +533,7 @@ def _gradapprox_vectorized(cache: ForwardCache, Y: Array, lambd: float, epsilon:
         steps = np.empty((n_prev + 1, m))
         np.multiply(cache.A[l - 1], epsilon, out=steps[:n_prev])
         steps[n_prev] = epsilon
+        fast_steps = steps[:, fast]
         # Per perturbed row, the fast path holds (widest layer above, m) and
         # (n_prev + 1, m) arrays, the full evaluation (2, n_prev + 1, m') per layer above.
         widest = max([n_prev + 1] + [parameters[f"W{above}"].shape[0]
@@ -540,18 +544,19 @@ def _gradapprox_vectorized(cache: ForwardCache, Y: Array, lambd: float, epsilon:
             rows = slice(start, start + rows_per_chunk)
             # A view: the sums below land in `numerators`.
             chunk = numerators[rows].reshape(-1)
-            if exact.size < m:
-                change = steps
+            if a1.size:
+                change = fast_steps
                 if l < L:
                     T = _row_sensitivities(parameters, slopes, l, rows)
                     # Perturbation (r, c) moves logit j by steps[c, j] * T[r, j].
-                    change = np.multiply(T[:, np.newaxis, :], steps,
-                                         out=np.empty((T.shape[0], *steps.shape))).reshape(-1, m)
+                    change = np.multiply(T[:, np.newaxis, :], fast_steps,
+                                         out=np.empty((T.shape[0], *fast_steps.shape)))
+                    change = change.reshape(-1, fast_steps.shape[1])
                 np.matmul(change, a1, out=chunk)
                 cube = change * change
                 cube *= change
                 chunk += cube @ a3
-            if exact.size:
+            if exact is not None:
                 both = np.stack([steps[:, exact], -steps[:, exact]])
                 logits = _logit_changes(parameters, l, rows, both, levels)
                 logits *= sign[exact]
@@ -644,7 +649,11 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
         check_seed("seed", seed)
         fixed, rng = None, None
     # One forward pass draws the masks (if any); every later evaluation reuses them.
-    cache = _forward(X, params, probs, rng, fixed)
+    with np.errstate(over="ignore", invalid="ignore"):
+        cache = _forward(X, params, probs, rng, fixed)
+    if not np.isfinite(cache.Z[L]).all():  # type: ignore[union-attr]
+        raise ValueError("parameters: expected parameters whose forward pass stays finite, "
+                         "got logits that overflow float64")
     layout = _layout(params)
     if grads is None:
         grad = np.empty(sum(value.size for value in params.values()))
@@ -656,6 +665,9 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
         gradapprox = _gradapprox_loop(X, Y, params, probs, cache.D, lambd, epsilon)
     else:
         gradapprox = _gradapprox_vectorized(cache, Y, lambd, epsilon)
+        if not np.isfinite(gradapprox).all():
+            raise ValueError(f"epsilon: expected a step whose perturbed costs stay finite, got "
+                             f"{epsilon!r} with non-finite finite differences")
     starts = list(itertools.accumulate([0] + [math.prod(shape) for _, shape in layout[:-1]]))
     squares = _sums_of_squares(grad, gradapprox, starts)
     blocks = {key: _equation_4(*block) for (key, _), block in zip(layout, squares.T.tolist())}
