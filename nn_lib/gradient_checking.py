@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -157,25 +156,32 @@ def relative_difference(grad: ArrayLike, gradapprox: ArrayLike) -> float:
 
 
 def _relative_difference(grad: Array, gradapprox: Array) -> float:
-    return _equation_4(*_sums_of_squares(grad.ravel(), gradapprox.ravel(), [0])[:, 0])
+    return _equation_4(*_block_norms(grad.ravel(), gradapprox.ravel(), [grad.size])[:, 0])
 
 
-def _sums_of_squares(grad: Array, gradapprox: Array, starts: Sequence[int]) -> Array:
-    """Sums of squares of ``grad``, ``gradapprox`` and their difference over the
-    blocks that begin at ``starts``: shape (3, number of blocks)."""
-    terms = np.empty((3, grad.size))
-    np.multiply(grad, grad, out=terms[0])
-    np.multiply(gradapprox, gradapprox, out=terms[1])
-    difference = np.subtract(grad, gradapprox, out=terms[2])
-    difference *= difference
-    return np.add.reduceat(terms, starts, axis=1)
+def _block_norms(grad: Array, gradapprox: Array, sizes: Sequence[int]) -> Array:
+    """2-norms of ``grad``, ``gradapprox`` and their difference over consecutive blocks
+    of ``sizes`` entries: shape (3, number of blocks).
+
+    Each block is divided by its largest magnitude before squaring, so that neither
+    gradients of 1e200 overflow nor tiny blocks next to large ones underflow.
+    """
+    starts = np.cumsum([0, *sizes[:-1]])
+    magnitudes = np.empty((3, grad.size))
+    np.abs(grad, out=magnitudes[0])
+    np.abs(gradapprox, out=magnitudes[1])
+    np.abs(np.subtract(grad, gradapprox, out=magnitudes[2]), out=magnitudes[2])
+    scales = np.maximum.reduceat(magnitudes, starts, axis=1)
+    scales[scales == 0] = 1.0
+    magnitudes /= np.repeat(scales, sizes, axis=1)
+    magnitudes *= magnitudes
+    return np.sqrt(np.add.reduceat(magnitudes, starts, axis=1)) * scales
 
 
-def _equation_4(grad_squares: float, gradapprox_squares: float, difference_squares: float
-                ) -> float:
-    """Equation 4 from the sums of squares of :func:`_sums_of_squares`; 0 for two zero vectors."""
-    denominator = math.sqrt(grad_squares) + math.sqrt(gradapprox_squares)
-    return math.sqrt(difference_squares) / denominator if denominator else 0.0
+def _equation_4(grad_norm: float, gradapprox_norm: float, difference_norm: float) -> float:
+    """Equation 4 from the norms of :func:`_block_norms`; 0 for two zero vectors."""
+    denominator = grad_norm + gradapprox_norm
+    return difference_norm / denominator if denominator else 0.0
 
 
 def numerical_gradient(J: Callable[[Array], float], theta: ArrayLike,
@@ -668,10 +674,9 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
         if not np.isfinite(gradapprox).all():
             raise ValueError(f"epsilon: expected a step whose perturbed costs stay finite, got "
                              f"{epsilon!r} with non-finite finite differences")
-    starts = list(itertools.accumulate([0] + [math.prod(shape) for _, shape in layout[:-1]]))
-    squares = _sums_of_squares(grad, gradapprox, starts)
-    blocks = {key: _equation_4(*block) for (key, _), block in zip(layout, squares.T.tolist())}
-    difference = _equation_4(*squares.sum(axis=1).tolist())
+    norms = _block_norms(grad, gradapprox, [math.prod(shape) for _, shape in layout])
+    blocks = {key: _equation_4(*block) for (key, _), block in zip(layout, norms.T.tolist())}
+    difference = _equation_4(*(math.hypot(*row) for row in norms.tolist()))
     return GradientCheckResult(difference=difference, block_differences=blocks, grad=grad,
                                gradapprox=gradapprox, layout=layout, threshold=threshold)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
+from decimal import Decimal, localcontext
 
 import numpy as np
 import pytest
@@ -11,8 +12,9 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import nn_lib as nl
-from nn_lib_strategies import (flatten, layer_dims, random_masks, random_network,
-                               ref_backward_one_hidden, rel_diff, seeds)
+from nn_lib_strategies import (decimal_softplus, exact_gradapprox, flatten, layer_dims,
+                               random_masks, random_network, ref_backward_one_hidden, rel_diff,
+                               seeds)
 
 gc_module = sys.modules["nn_lib.gradient_checking"]
 
@@ -312,3 +314,151 @@ def test_epsilon_changes_the_step():
     assert nl.check_gradients(P, X, Y, epsilon=1e-7).difference < 1e-7
     assert nl.check_gradients(P, X, Y, epsilon=1.0).difference > 1e-4
     assert nl.check_gradients(P, X, Y, epsilon=1.0, method="loop").difference > 1e-4
+
+
+# ---------------------------------------------------------------------------
+# The vectorized check is equation 3 without rounding noise
+# ---------------------------------------------------------------------------
+
+def _setup(seed, dims, m, mode):
+    lambd = 0.7 if "l2" in mode else 0.0
+    keep_prob = 0.6 if "dropout" in mode else 1.0
+    P, X, Y = random_network(seed, dims, m)
+    masks = random_masks(seed, dims, m, keep_prob) if keep_prob < 1 else None
+    return P, X, Y, dict(lambd=lambd, keep_prob=keep_prob, masks=masks)
+
+
+@given(seed=seeds, dims=layer_dims(min_layers=1, max_layers=4, max_width=4, max_inputs=3),
+       m=st.integers(1, 5), mode=st.sampled_from(MODES),
+       epsilon=st.sampled_from([1e-4, 1e-7, 1e-10]))
+@settings(max_examples=40, deadline=None)
+def test_vectorized_check_is_the_exact_two_sided_difference(seed, dims, m, mode, epsilon):
+    # exact_gradapprox runs every perturbed network in rational arithmetic: its result
+    # is equation 3 itself, with no cancellation between J(+) and J(-).
+    P, X, Y, kwargs = _setup(seed, dims, m, mode)
+    exact = exact_gradapprox(X, Y, P, epsilon, kwargs["lambd"], kwargs["masks"],
+                             kwargs["keep_prob"])
+    vec = nl.check_gradients(P, X, Y, epsilon=epsilon, **kwargs).gradapprox
+    _, cache = nl.forward_propagation(X, P, keep_prob=kwargs["keep_prob"], masks=kwargs["masks"])
+    scale = np.linalg.norm(exact) + 1e-300
+    if not gc_module._outside_series(cache, epsilon).any():
+        # The fast path: a few ulps, whatever epsilon.
+        assert np.linalg.norm(vec - exact) <= 1e-13 * scale
+    else:
+        # Flagged examples go through the product form, which rounds like the loop.
+        J = nl.compute_cost_from_logits(cache.Z[-1], Y, P, lambd=kwargs["lambd"])
+        noise = 10 * math.sqrt(vec.size) * np.finfo(float).eps * max(J, 1.0) / epsilon
+        assert np.linalg.norm(vec - exact) <= max(1e-12 * scale, noise)
+
+
+@given(seed=seeds, dims=layer_dims(min_layers=1, max_layers=3, max_width=4, max_inputs=3),
+       m=st.integers(1, 5), mode=st.sampled_from(MODES))
+@settings(max_examples=25, deadline=None)
+def test_fully_evaluated_examples_give_the_same_differences(seed, dims, m, mode):
+    # With no room for the series every example is flagged, so every perturbed network is
+    # propagated through each relu for both signs and compared by _softplus_differences.
+    P, X, Y, kwargs = _setup(seed, dims, m, mode)
+    exact = exact_gradapprox(X, Y, P, 1e-5, kwargs["lambd"], kwargs["masks"], kwargs["keep_prob"])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gc_module, "_SERIES_LIMIT", 0.0)
+        full = nl.check_gradients(P, X, Y, epsilon=1e-5, **kwargs).gradapprox
+    _, cache = nl.forward_propagation(X, P, keep_prob=kwargs["keep_prob"], masks=kwargs["masks"])
+    J = nl.compute_cost_from_logits(cache.Z[-1], Y, P, lambd=kwargs["lambd"])
+    noise = 10 * math.sqrt(full.size) * np.finfo(float).eps * max(J, 1.0) / 1e-5
+    assert np.linalg.norm(full - exact) <= max(1e-12 * np.linalg.norm(exact), noise)
+
+
+def _network_with_kinks_in_reach(seed, epsilon):
+    """A [3, 4, 3, 1] network in which a hidden pre-activation of some examples lies
+    closer to zero than epsilon can move it, in both hidden layers."""
+    P, X, Y = random_network(seed, [3, 4, 3, 1], 6)
+    rng = np.random.default_rng(seed)
+    for l, examples in ((1, (0, 2)), (2, (3, 5))):
+        for unit, j in enumerate(examples):
+            _, cache = nl.forward_propagation(X, P)
+            P[f"b{l}"][unit, 0] -= cache.Z[l][unit, j] - rng.choice([-0.3, 0.3]) * epsilon
+    return P, X, Y
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_kinks_within_reach_are_crossed_exactly(monkeypatch, seed):
+    epsilon = 1e-6
+    P, X, Y = _network_with_kinks_in_reach(seed, epsilon)
+    _, cache = nl.forward_propagation(X, P)
+    assert gc_module._outside_series(cache, epsilon)[[0, 2, 3, 5]].all()
+    exact = exact_gradapprox(X, Y, P, epsilon)
+    vec = nl.check_gradients(P, X, Y, epsilon=epsilon).gradapprox
+    J = nl.compute_cost_from_logits(cache.Z[-1], Y)
+    noise = 10 * math.sqrt(vec.size) * np.finfo(float).eps * max(J, 1.0) / epsilon
+    assert np.linalg.norm(vec - exact) <= noise
+    # Sending those examples through the fast path as if no kink were near would be
+    # wrong by far more than that noise: the test can tell.
+    monkeypatch.setattr(gc_module, "_outside_series",
+                        lambda cache, epsilon: np.zeros(cache.A[0].shape[1], dtype=bool))
+    blind = nl.check_gradients(P, X, Y, epsilon=epsilon).gradapprox
+    assert np.linalg.norm(blind - exact) > 100 * noise
+
+
+@given(seed=seeds, dims=layer_dims(min_layers=2, max_layers=4, max_width=4, max_inputs=3),
+       m=st.integers(1, 5), keep_prob=st.sampled_from([1.0, 0.5]),
+       log_epsilon=st.floats(-9, -1), near=st.floats(0.0, 3.0))
+@settings(max_examples=60, deadline=None)
+def test_unflagged_examples_cross_no_kink(seed, dims, m, keep_prob, log_epsilon, near):
+    # The certificate behind the fast path, checked against the perturbed networks
+    # themselves: for an example it does not flag, no perturbation of any parameter
+    # moves a hidden pre-activation across zero or the logit by more than the series' limit.
+    epsilon = 10.0 ** log_epsilon
+    P, X, Y = random_network(seed, dims, m)
+    masks = random_masks(seed, dims, m, keep_prob) if keep_prob < 1 else None
+    # Pull the first hidden layer's biases towards the kinks of the first example.
+    _, cache = nl.forward_propagation(X, P, keep_prob=keep_prob, masks=masks)
+    P["b1"] = P["b1"] - cache.Z[1][:, :1] * (1 - near * epsilon)
+    _, cache = nl.forward_propagation(X, P, keep_prob=keep_prob, masks=masks)
+    flagged = gc_module._outside_series(cache, epsilon)
+    theta, layout = nl.dictionary_to_vector(P)
+    L = len(dims) - 1
+    for i in range(theta.size):
+        for sign in (1.0, -1.0):
+            bumped = theta.copy()
+            bumped[i] += sign * epsilon
+            _, moved = nl.forward_propagation(X, nl.vector_to_dictionary(bumped, layout),
+                                              keep_prob=keep_prob, masks=masks)
+            crossed = np.zeros(m, dtype=bool)
+            for l in range(1, L):
+                crossed |= ((moved.Z[l] > 0) != (cache.Z[l] > 0)).any(axis=0)
+            crossed |= np.abs(moved.Z[L] - cache.Z[L])[0] > gc_module._SERIES_LIMIT
+            assert not (crossed & ~flagged).any(), (i, sign)
+
+
+@given(w=st.floats(-745, 745), size=st.floats(1e-20, 1e-3), u_sign=st.sampled_from([-1.0, 1.0]),
+       y=st.sampled_from([0.0, 1.0]))
+@example(w=0.0, size=1e-3, u_sign=1.0, y=0.0)
+@example(w=-700.0, size=1e-3, u_sign=-1.0, y=1.0)
+@settings(max_examples=300)
+def test_odd_softplus_series_against_80_digit_softplus(w, size, u_sign, y):
+    s, u = 1.0 - 2.0 * y, u_sign * size
+    a1, a3 = gc_module._odd_softplus_coefficients(np.array([s]), np.array([w]))
+    delta = s * u  # the logit moves by delta, so w = s z moves by u
+    series = float(a1[0] * delta + a3[0] * delta ** 3)
+    with localcontext() as context:
+        # Enough digits for a difference of 1e-20 between two values as small as 1e-16.
+        context.prec = 80
+        W, U = Decimal(w), Decimal(u)
+        softplus = decimal_softplus
+        exact = softplus(W + U) - softplus(W - U)
+        sigma = 1 / (1 + (-W).exp())
+        # Lagrange remainder of the odd series: e^|u| |u|^5 sigma(w) sigma(-w) / 30.
+        remainder = abs(U) ** 5 * abs(U).exp() * sigma * (1 - sigma) / 30
+        assert remainder <= softplus(W) * Decimal(np.finfo(float).eps) / 3
+    # A few roundings in each coefficient and product, and one in float(exact).
+    tolerance = 4 * np.finfo(float).eps * abs(float(exact)) + float(remainder) + 1e-320
+    assert abs(series - float(exact)) <= tolerance
+
+
+def test_overflowing_forward_pass_is_refused():
+    P, X, Y = random_network(3, [2, 3, 1], 5)
+    P["W1"] = P["W1"] * 1e200
+    P["W2"] = P["W2"] * 1e200
+    for method in ("vectorized", "loop"):
+        with pytest.raises(ValueError, match="parameters: .*overflow"):
+            nl.check_gradients(P, X, Y, method=method)
