@@ -77,9 +77,11 @@ def check_X_Y(X: object, Y: object) -> tuple[np.ndarray, np.ndarray]:
 
 
 def check_real(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    # Plain floats and ints skip the slower abstract-base-class test.
+    if type(value) is not float and type(value) is not int and (
+            isinstance(value, bool) or not isinstance(value, numbers.Real)):
         raise TypeError(f"{name}: expected a real number, got {_describe(value)}")
-    value = float(value)
+    value = float(value)  # type: ignore[arg-type]
     if not math.isfinite(value):
         raise ValueError(f"{name}: expected a finite number, got {value!r}")
     return value

@@ -22,11 +22,12 @@ __all__ = ["dictionary_to_vector", "vector_to_dictionary", "gradients_to_vector"
 Array = NDArray[np.float64]
 Layout = list[tuple[str, tuple[int, ...]]]
 
-#: Size, in float64 entries (256 KiB), of the largest temporary array of the
+#: Size, in float64 entries (64 KiB), of the largest temporary array of the
 #: vectorized check: perturbations are processed in chunks small enough for the
-#: temporaries to stay in a core's cache, which bounds memory use and is faster
-#: than fewer, larger NumPy calls.
-_CHUNK_ENTRIES = 32_768
+#: temporaries to stay in a core's cache and well below the size (128 KiB in
+#: glibc) above which freed memory goes back to the operating system, to be
+#: faulted in again page by page on the next call.
+_CHUNK_ENTRIES = 8_192
 
 #: Number of per-example ratios multiplied together before one logarithm is
 #: taken; each ratio lies in (1/2, 2), so a product of 1000 stays within float64.
@@ -156,26 +157,23 @@ def relative_difference(grad: ArrayLike, gradapprox: ArrayLike) -> float:
 
 
 def _relative_difference(grad: Array, gradapprox: Array) -> float:
-    return _equation_4(*_block_norms(grad.ravel(), gradapprox.ravel(), [grad.size])[:, 0])
+    return _equation_4(*_block_norms(grad.ravel(), gradapprox.ravel(), [grad.size])[0])
 
 
-def _block_norms(grad: Array, gradapprox: Array, sizes: Sequence[int]) -> Array:
+def _block_norms(grad: Array, gradapprox: Array, sizes: Sequence[int]
+                 ) -> list[tuple[float, float, float]]:
     """2-norms of ``grad``, ``gradapprox`` and their difference over consecutive blocks
-    of ``sizes`` entries: shape (3, number of blocks).
+    of ``sizes`` entries.
 
-    Each block is divided by its largest magnitude before squaring, so that neither
-    gradients of 1e200 overflow nor tiny blocks next to large ones underflow.
+    :func:`math.hypot` scales its arguments, so neither gradients of 1e200
+    overflow nor tiny blocks next to large ones underflow.
     """
-    starts = np.cumsum([0, *sizes[:-1]])
-    magnitudes = np.empty((3, grad.size))
-    np.abs(grad, out=magnitudes[0])
-    np.abs(gradapprox, out=magnitudes[1])
-    np.abs(np.subtract(grad, gradapprox, out=magnitudes[2]), out=magnitudes[2])
-    scales = np.maximum.reduceat(magnitudes, starts, axis=1)
-    scales[scales == 0] = 1.0
-    magnitudes /= np.repeat(scales, sizes, axis=1)
-    magnitudes *= magnitudes
-    return np.sqrt(np.add.reduceat(magnitudes, starts, axis=1)) * scales
+    vectors = [grad.tolist(), gradapprox.tolist(), (grad - gradapprox).tolist()]
+    norms, start = [], 0
+    for size in sizes:
+        norms.append(tuple(math.hypot(*vector[start:start + size]) for vector in vectors))
+        start += size
+    return norms  # type: ignore[return-value]
 
 
 def _equation_4(grad_norm: float, gradapprox_norm: float, difference_norm: float) -> float:
@@ -469,21 +467,32 @@ def _outside_series(cache: ForwardCache, epsilon: float) -> NDArray[np.bool_]:
     -------
     ndarray of bool, shape (m,)
     """
+    # The same bounds with every maximum and minimum taken over all examples at
+    # once flag none in the usual case, for a few reductions to scalars.
+    if not _kink_or_large_change(cache, epsilon, axis=None):
+        return np.zeros(cache.A[0].shape[1], dtype=bool)
+    return _kink_or_large_change(cache, epsilon, axis=0)  # type: ignore[return-value]
+
+
+def _kink_or_large_change(cache: ForwardCache, epsilon: float,
+                          axis: int | None) -> bool | NDArray[np.bool_]:
+    """The test of :func:`_outside_series`, example by example (``axis=0``) or for
+    all examples at once (``axis=None``: flags all of them or none)."""
     parameters, L = cache.parameters, len(cache.Z) - 1
-    flagged = np.zeros(cache.A[0].shape[1], dtype=bool)
+    flagged: bool | NDArray[np.bool_] = False
     own = below = None
     for l in range(1, L + 1):
         if own is not None:
             # The largest row sum of |W| bounds both the change from one moved row
             # of A^[l-1] (a perturbation of layer l - 1) and from all of them.
-            spread = np.abs(parameters[f"W{l}"]).sum(axis=1).max() / cache.keep_prob[l - 1]
+            spread = float(np.abs(parameters[f"W{l}"]).sum(axis=1).max()) / cache.keep_prob[l - 1]
             below = spread * (own if below is None else np.maximum(own, below))
-        own = 2.0 * epsilon * np.maximum(np.abs(cache.A[l - 1]).max(axis=0), 1.0)
+        own = 2.0 * epsilon * np.maximum(np.abs(cache.A[l - 1]).max(axis=axis), 1.0)
         bound = own if below is None else np.maximum(own, below)
         if l < L:
-            flagged |= np.abs(cache.Z[l]).min(axis=0) <= bound  # type: ignore[arg-type]
+            flagged = flagged | (np.abs(cache.Z[l]).min(axis=axis) <= bound)  # type: ignore[arg-type]
         else:
-            flagged |= bound > _SERIES_LIMIT
+            flagged = flagged | (bound > _SERIES_LIMIT)
     return flagged
 
 
@@ -540,34 +549,32 @@ def _gradapprox_vectorized(cache: ForwardCache, Y: Array, lambd: float, epsilon:
         np.multiply(cache.A[l - 1], epsilon, out=steps[:n_prev])
         steps[n_prev] = epsilon
         fast_steps = steps[:, fast]
-        # Per perturbed row, the fast path holds (widest layer above, m) and
-        # (n_prev + 1, m) arrays, the full evaluation (2, n_prev + 1, m') per layer above.
-        widest = max([n_prev + 1] + [parameters[f"W{above}"].shape[0]
-                                     for above in range(l + 1, L + 1)])
+        cubes = fast_steps * fast_steps
+        cubes *= fast_steps
+        # _row_sensitivities holds (n_l', k, m) arrays for the layers l' above l.
+        widest = max([1] + [parameters[f"W{above}"].shape[0] for above in range(l + 1, L + 1)])
         rows_per_chunk = max(1, _CHUNK_ENTRIES // (widest * m))
-        numerators = np.zeros((n, n_prev + 1))
+        numerators = np.empty((n, n_prev + 1))
         for start in range(0, n, rows_per_chunk):
             rows = slice(start, start + rows_per_chunk)
-            # A view: the sums below land in `numerators`.
-            chunk = numerators[rows].reshape(-1)
-            if a1.size:
-                change = fast_steps
-                if l < L:
-                    T = _row_sensitivities(parameters, slopes, l, rows)
-                    # Perturbation (r, c) moves logit j by steps[c, j] * T[r, j].
-                    change = np.multiply(T[:, np.newaxis, :], fast_steps,
-                                         out=np.empty((T.shape[0], *fast_steps.shape)))
-                    change = change.reshape(-1, fast_steps.shape[1])
-                np.matmul(change, a1, out=chunk)
-                cube = change * change
-                cube *= change
-                chunk += cube @ a3
+            # Perturbation (r, c) moves logit j by T[r, j] steps[c, j], so the odd
+            # series summed over the examples is two matrix products.
+            if l == L:
+                linear, cubic = a1[np.newaxis], a3[np.newaxis]
+            else:
+                linear = _row_sensitivities(parameters, slopes, l, rows)
+                cubic = linear * linear
+                cubic *= linear
+                cubic *= a3
+                linear *= a1
+            block = np.matmul(linear, fast_steps.T, out=numerators[rows])
+            block += cubic @ cubes.T
             if exact is not None:
                 both = np.stack([steps[:, exact], -steps[:, exact]])
                 logits = _logit_changes(parameters, l, rows, both, levels)
                 logits *= sign[exact]
                 logits += w[exact]
-                chunk += scale * _softplus_differences(logits)
+                block += scale * _softplus_differences(logits).reshape(block.shape)
         weights = numerators[:, :n_prev].ravel()
         if lambd:
             # The two-sided difference of lambd / (2 m) * w^2 is exact: lambd / m * w.
@@ -675,8 +682,8 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
             raise ValueError(f"epsilon: expected a step whose perturbed costs stay finite, got "
                              f"{epsilon!r} with non-finite finite differences")
     norms = _block_norms(grad, gradapprox, [math.prod(shape) for _, shape in layout])
-    blocks = {key: _equation_4(*block) for (key, _), block in zip(layout, norms.T.tolist())}
-    difference = _equation_4(*(math.hypot(*row) for row in norms.tolist()))
+    blocks = {key: _equation_4(*block) for (key, _), block in zip(layout, norms)}
+    difference = _equation_4(*(math.hypot(*column) for column in zip(*norms)))
     return GradientCheckResult(difference=difference, block_differences=blocks, grad=grad,
                                gradapprox=gradapprox, layout=layout, threshold=threshold)
 

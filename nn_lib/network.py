@@ -50,7 +50,8 @@ class ForwardCache:
 
 def _keep_probs(keep_prob: float | Sequence[float], L: int) -> tuple[float, ...]:
     """Per-layer keep probabilities ``(1.0, p_1, ..., p_{L-1}, 1.0)``."""
-    if isinstance(keep_prob, numbers.Real) and not isinstance(keep_prob, bool):
+    if type(keep_prob) is float or type(keep_prob) is int or (
+            isinstance(keep_prob, numbers.Real) and not isinstance(keep_prob, bool)):
         hidden = [check_keep_prob("keep_prob", keep_prob)] * (L - 1)
     elif isinstance(keep_prob, Sequence) and not isinstance(keep_prob, str):
         if len(keep_prob) != L - 1:
