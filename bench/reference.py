@@ -160,9 +160,15 @@ def max_difference(a, b):
     return max(float(np.max(np.abs(a[key] - b[key]))) for key in a)
 
 
-def interleaved_times(functions, repeats):
+def interleaved_times(functions, repeats, collect_before_each=True):
     """Call each function of the dict ``functions`` once per round, ``repeats``
     rounds, alternating the order every round.
+
+    With ``collect_before_each`` (the default, used for every verdict),
+    ``gc.collect()`` runs before each call, so that no call pays for collecting
+    another's garbage; the collector's sweep also evicts the caches, so every
+    call starts cold. Without it, the collector runs once before the first
+    round and is disabled during the rounds, as :mod:`timeit` does.
 
     Returns ``(wall, cpu)``, two dicts ``{name: [seconds, ...]}``: elapsed time
     (time.perf_counter) and this process's CPU time (time.process_time). On a
@@ -171,13 +177,20 @@ def interleaved_times(functions, repeats):
     names = list(functions)
     wall = {name: [] for name in names}
     cpu = {name: [] for name in names}
-    for r in range(repeats):
-        for name in (names if r % 2 == 0 else names[::-1]):
-            gc.collect()
-            start, start_cpu = time.perf_counter(), time.process_time()
-            functions[name]()
-            wall[name].append(time.perf_counter() - start)
-            cpu[name].append(time.process_time() - start_cpu)
+    if not collect_before_each:
+        gc.collect()
+        gc.disable()
+    try:
+        for r in range(repeats):
+            for name in (names if r % 2 == 0 else names[::-1]):
+                if collect_before_each:
+                    gc.collect()
+                start, start_cpu = time.perf_counter(), time.process_time()
+                functions[name]()
+                wall[name].append(time.perf_counter() - start)
+                cpu[name].append(time.process_time() - start_cpu)
+    finally:
+        gc.enable()
     return wall, cpu
 
 
