@@ -507,12 +507,14 @@ def _gradapprox_vectorized(cache: ForwardCache, Y: Array, lambd: float, epsilon:
     of :math:`\operatorname{softplus}(w_j + u^+_j) - \operatorname{softplus}(w_j + u^-_j)`.
     The examples are split by :func:`_outside_series`:
 
-    - For the others, no perturbation carries a relu input across zero, so
-      :math:`u^- = -u^+` exactly and the change of the logit is the step times
-      :math:`T_{rj}` (:func:`_row_sensitivities`); the odd series of
-      :func:`_odd_softplus_coefficients` gives each difference with an error
-      below the rounding of the loss itself. Two matrix-vector products per
-      chunk of perturbations.
+    - For those it does not flag, no perturbation carries a relu input across
+      zero, so :math:`u^- = -u^+` exactly and the change of the logit is the
+      step times :math:`T_{rj}` (:func:`_row_sensitivities`); the odd series
+      of :func:`_odd_softplus_coefficients` gives each difference with an
+      error below the rounding of the loss itself, and summed over the
+      examples it is two matrix products per chunk of rows: of
+      :math:`T \odot a_1` with the steps and of :math:`T^3 \odot a_3` with
+      their cubes.
     - Flagged examples (relu inputs near zero, or a large ``epsilon``) are
       propagated for both signs through every relu (:func:`_logit_changes`),
       and their losses compared by :func:`_softplus_differences`.
@@ -627,12 +629,16 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
         The gradient to check (``dW1, db1, ...``), e.g. from your own backward
         pass. Default: :func:`nn_lib.backward_propagation` with the same masks.
     method : {"vectorized", "loop"}
-        ``"loop"`` perturbs one parameter per Python iteration, as the book
-        explains; ``"vectorized"`` evaluates the same perturbed networks
-        together with NumPy, starting each from the one row of :math:`Z^{[l]}`
-        that the perturbation moves, and forms each numerator of equation 3
-        from per-example differences: much faster, and with less rounding
-        noise.
+        ``"loop"`` perturbs one parameter per Python iteration and subtracts
+        the two costs, as the book explains, so each entry of ``gradapprox``
+        carries rounding noise of about
+        :math:`\text{eps}_\text{machine} J / \varepsilon`.
+        ``"vectorized"`` computes the same quotients for all parameters
+        together with NumPy, carrying each perturbation up from the one row of
+        :math:`Z^{[l]}` that it moves, and sums the per-example differences of
+        the loss without subtracting two costs: much faster, and exact to a few
+        ulps (examples near a ReLU kink are run through every relu for both
+        signs).
     threshold : float
         Pass threshold for ``difference``.
 
