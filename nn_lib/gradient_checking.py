@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -496,6 +496,18 @@ def _kink_or_large_change(cache: ForwardCache, epsilon: float,
     return flagged
 
 
+def _perturbation_groups(n: int, C: int, size: int) -> Iterator[tuple[slice, slice]]:
+    """The n x C perturbations of a layer, row by row, in groups of at most ``size``:
+    several whole rows at a time if they fit, otherwise parts of one row."""
+    if size >= C:
+        for start in range(0, n, size // C):
+            yield slice(start, start + size // C), slice(None)
+    else:
+        for row in range(n):
+            for start in range(0, C, size):
+                yield slice(row, row + 1), slice(start, start + size)
+
+
 def _gradapprox_vectorized(cache: ForwardCache, Y: Array, lambd: float, epsilon: float) -> Array:
     r"""Equation 3 for all P parameters, batched over perturbations with NumPy.
 
@@ -571,11 +583,15 @@ def _gradapprox_vectorized(cache: ForwardCache, Y: Array, lambd: float, epsilon:
                 linear *= a1
             block = np.matmul(linear, fast_steps.T, out=numerators[rows])
             block += cubic @ cubes.T
-            if exact is not None:
-                both = np.stack([steps[:, exact], -steps[:, exact]])
-                logits = _logit_changes(parameters, l, rows, both, levels)
+        if exact is not None:
+            # Each perturbation of the flagged examples holds (2 widest, examples) arrays.
+            per_call = max(1, _CHUNK_ENTRIES // (2 * widest * exact.size))
+            for rows, columns in _perturbation_groups(n, n_prev + 1, per_call):
+                both = steps[columns][:, exact]
+                logits = _logit_changes(parameters, l, rows, np.stack([both, -both]), levels)
                 logits *= sign[exact]
                 logits += w[exact]
+                block = numerators[rows, columns]
                 block += scale * _softplus_differences(logits).reshape(block.shape)
         weights = numerators[:, :n_prev].ravel()
         if lambd:
@@ -583,6 +599,10 @@ def _gradapprox_vectorized(cache: ForwardCache, Y: Array, lambd: float, epsilon:
             weights += lambd / m * parameters[f"W{l}"].ravel()
         pieces += [weights, numerators[:, n_prev]]
     return np.concatenate(pieces)
+
+
+_NON_FINITE = ("epsilon: expected a step whose perturbed costs stay finite, got {!r}, "
+               "with which a perturbed forward pass overflows")
 
 
 def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayLike,
@@ -681,12 +701,14 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
     else:
         grad = gradients_to_vector(grads, layout)
     if method == "loop":
-        gradapprox = _gradapprox_loop(X, Y, params, probs, cache.D, lambd, epsilon)
+        try:
+            gradapprox = _gradapprox_loop(X, Y, params, probs, cache.D, lambd, epsilon)
+        except ValueError as error:  # numerical_gradient found a non-finite cost
+            raise ValueError(_NON_FINITE.format(epsilon)) from error
     else:
         gradapprox = _gradapprox_vectorized(cache, Y, lambd, epsilon)
         if not np.isfinite(gradapprox).all():
-            raise ValueError(f"epsilon: expected a step whose perturbed costs stay finite, got "
-                             f"{epsilon!r} with non-finite finite differences")
+            raise ValueError(_NON_FINITE.format(epsilon))
     norms = _block_norms(grad, gradapprox, [math.prod(shape) for _, shape in layout])
     blocks = {key: _equation_4(*block) for (key, _), block in zip(layout, norms)}
     difference = _equation_4(*(math.hypot(*column) for column in zip(*norms)))

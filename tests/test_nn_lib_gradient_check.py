@@ -368,6 +368,20 @@ def test_fully_evaluated_examples_give_the_same_differences(seed, dims, m, mode)
     assert np.linalg.norm(full - exact) <= max(1e-12 * np.linalg.norm(exact), noise)
 
 
+@pytest.mark.parametrize("chunk_entries", [1, 200, 10**6])  # parts of rows, whole rows, all
+def test_fully_evaluated_examples_in_groups(monkeypatch, chunk_entries):
+    P, X, Y = random_network(33, [3, 5, 4, 1], 7)
+    masks = random_masks(33, [3, 5, 4, 1], 7, 0.7)
+    kwargs = dict(lambd=0.3, keep_prob=0.7, masks=masks, epsilon=1e-5)
+    monkeypatch.setattr(gc_module, "_SERIES_LIMIT", 0.0)
+    whole = nl.check_gradients(P, X, Y, **kwargs).gradapprox
+    monkeypatch.setattr(gc_module, "_CHUNK_ENTRIES", chunk_entries)
+    grouped = nl.check_gradients(P, X, Y, **kwargs).gradapprox
+    np.testing.assert_allclose(grouped, whole, rtol=1e-12, atol=1e-15)
+    exact = exact_gradapprox(X, Y, P, 1e-5, 0.3, masks, 0.7)
+    assert rel_diff(grouped, exact) < 1e-9
+
+
 def _network_with_kinks_in_reach(seed, epsilon):
     """A [3, 4, 3, 1] network in which a hidden pre-activation of some examples lies
     closer to zero than epsilon can move it, in both hidden layers."""
@@ -462,3 +476,14 @@ def test_overflowing_forward_pass_is_refused():
     for method in ("vectorized", "loop"):
         with pytest.raises(ValueError, match="parameters: .*overflow"):
             nl.check_gradients(P, X, Y, method=method)
+
+
+@pytest.mark.parametrize("method", ["vectorized", "loop"])
+def test_step_that_overflows_a_perturbed_pass_is_refused(method):
+    # Finite logits of 1.5e300, but a step of 1e10 on W2 moves them by 1e310.
+    P = {"W1": np.array([[1e300, 0.0]]), "b1": np.zeros((1, 1)),
+         "W2": np.array([[1.5]]), "b2": np.zeros((1, 1))}
+    X, Y = np.array([[1.0, 0.5], [0.0, 1.0]]), np.array([[1.0, 0.0]])
+    with np.errstate(over="ignore", invalid="ignore"):
+        with pytest.raises(ValueError, match="epsilon: .*finite"):
+            nl.check_gradients(P, X, Y, epsilon=1e10, method=method)
