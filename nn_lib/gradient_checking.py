@@ -22,12 +22,12 @@ __all__ = ["dictionary_to_vector", "vector_to_dictionary", "gradients_to_vector"
 Array = NDArray[np.float64]
 Layout = list[tuple[str, tuple[int, ...]]]
 
-#: Size, in float64 entries (64 KiB), of the largest temporary array of the
+#: Size, in float64 entries (125 KiB), of the largest temporary array of the
 #: vectorized check: perturbations are processed in chunks small enough for the
-#: temporaries to stay in a core's cache and well below the size (128 KiB in
-#: glibc) above which freed memory goes back to the operating system, to be
+#: temporaries to stay in a core's cache and below the size (128 KiB in
+#: glibc) from which freed memory goes back to the operating system, to be
 #: faulted in again page by page on the next call.
-_CHUNK_ENTRIES = 8_192
+_CHUNK_ENTRIES = 16_000
 
 #: Number of per-example ratios multiplied together before one logarithm is
 #: taken; each ratio lies in (1/2, 2), so a product of 1000 stays within float64.
@@ -479,6 +479,9 @@ def _kink_or_large_change(cache: ForwardCache, epsilon: float,
     """The test of :func:`_outside_series`, example by example (``axis=0``) or for
     all examples at once (``axis=None``: flags all of them or none)."""
     parameters, L = cache.parameters, len(cache.Z) - 1
+    # For all examples at once the bounds are Python floats.
+    larger = max if axis is None else np.maximum
+    reduced = float if axis is None else np.asarray
     flagged: bool | NDArray[np.bool_] = False
     own = below = None
     for l in range(1, L + 1):
@@ -486,11 +489,13 @@ def _kink_or_large_change(cache: ForwardCache, epsilon: float,
             # The largest row sum of |W| bounds both the change from one moved row
             # of A^[l-1] (a perturbation of layer l - 1) and from all of them.
             spread = float(np.abs(parameters[f"W{l}"]).sum(axis=1).max()) / cache.keep_prob[l - 1]
-            below = spread * (own if below is None else np.maximum(own, below))
-        own = 2.0 * epsilon * np.maximum(np.abs(cache.A[l - 1]).max(axis=axis), 1.0)
-        bound = own if below is None else np.maximum(own, below)
+            below = spread * (own if below is None else larger(own, below))
+        # Hidden activations (relu, then dropout) are never negative.
+        A = cache.A[l - 1] if l > 1 else np.abs(cache.A[0])
+        own = 2.0 * epsilon * larger(reduced(A.max(axis=axis)), 1.0)
+        bound = own if below is None else larger(own, below)
         if l < L:
-            flagged = flagged | (np.abs(cache.Z[l]).min(axis=axis) <= bound)  # type: ignore[arg-type]
+            flagged = flagged | (reduced(np.abs(cache.Z[l]).min(axis=axis)) <= bound)  # type: ignore[arg-type]
         else:
             flagged = flagged | (bound > _SERIES_LIMIT)
     return flagged
