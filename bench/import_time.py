@@ -4,7 +4,8 @@ Each measurement starts a new interpreter (this one, sys.executable) that
 times the import statement with time.perf_counter (wall clock) and
 time.process_time (CPU time, steadier on a busy machine) and prints both.
 Three kinds of process run interleaved, after one discarded warm-up each (so
-that bytecode caches exist):
+that bytecode caches exist; PYTHONDONTWRITEBYTECODE is removed from their
+environment for that):
 
 * `import numpy` alone, for reference: NumPy is most of nn_lib's import time;
 * `import nn_lib` (which imports NumPy);
@@ -20,6 +21,7 @@ Run: python bench/import_time.py [--repeats 11]
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 
@@ -41,10 +43,16 @@ CASES = {
 }
 
 
+# The warm-up must leave bytecode caches behind, as an installed package has them
+# (pip compiles them); where PYTHONDONTWRITEBYTECODE forbids writing them, every
+# run would time the compilation of every module instead of the import.
+ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(code: str) -> tuple[float, float, bool]:
     """Wall-clock and CPU seconds of the import, and whether matplotlib got imported."""
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.split()
+                         check=True, env=ENV).stdout.split()
     return float(out[0]), float(out[1]), out[2] == "True"
 
 
@@ -56,7 +64,7 @@ def slowest_imports(runs: int = 5, count: int = 8) -> list[tuple[int, int, str]]
     for _ in range(runs):
         stderr = subprocess.run([sys.executable, "-X", "importtime", "-c",
                                  "import numpy; import nn_lib"],
-                                capture_output=True, text=True, check=True).stderr
+                                capture_output=True, text=True, check=True, env=ENV).stderr
         after_numpy = False
         for line in stderr.splitlines():
             if not line.startswith("import time:") or "self [us]" in line:
