@@ -267,8 +267,9 @@ def test_vectorized_chunking_gives_the_same_gradapprox(monkeypatch, chunk_entrie
 @example(pairs=[(0.01, -2048.0)], k=1)  # max(a, 0) - max(b, 0) must not cancel
 @settings(max_examples=300)
 def test_softplus_differences_match_logaddexp(pairs, k):
-    # The vectorized check sums softplus(alpha) - softplus(beta) through a product of
-    # ratios; np.logaddexp(0, x) = log(1 + e^x) gives the same sums term by term.
+    # For the examples it runs through every relu, the vectorized check sums
+    # softplus(alpha) - softplus(beta) through a product of ratios;
+    # np.logaddexp(0, x) = log(1 + e^x) gives the same sums term by term.
     values = np.array(pairs).T
     logits = np.stack([np.tile(values[0], (k, 1)), np.tile(values[1], (k, 1))])
     expected = np.sum(np.logaddexp(0.0, logits[0]) - np.logaddexp(0.0, logits[1]), axis=-1)
