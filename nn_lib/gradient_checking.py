@@ -331,6 +331,7 @@ def _odd_softplus_coefficients(sign: Array, w: Array) -> tuple[Array, Array]:
     a1, a3 : ndarray of shape (m,)
         :math:`a_1 = 2 s \sigma(w)` and :math:`a_3 = s \sigma''(w) / 3`.
     """
+    # One exponential serves sigma(w) and sigma(-w) (activations.sigmoid twice would take two).
     e = np.exp(-np.abs(w))
     large = 1.0 / (1.0 + e)
     small = e * large
@@ -356,6 +357,31 @@ def _relu_change(change: Array, Z: Array, scale: Array | None) -> Array:
     return change
 
 
+def _carry_up(parameters: Mapping[str, Array], change: Array, l: int,
+              levels: Sequence[Array | tuple[Array, Array | None] | None]) -> Array:
+    """Carry a change of :math:`Z^{[l+1]}`, shape ``(n_{l+1}, ..., m')``, up to the logits.
+
+    Each hidden layer above passes it through its relu and dropout, then its
+    weights (the bias does not move, so it drops out). ``levels[l']`` is either
+    the layer's slope from :func:`_relu_slopes` (multiply by it: exact only
+    where no kink is crossed) or the pair ``(Z, D / p)`` (evaluate the relu,
+    :func:`_relu_change`: exact always), restricted to the :math:`m'` examples.
+    Returns the change of the logits, shape ``change.shape[1:]``.
+    """
+    lined_up = (slice(None), *(np.newaxis,) * (change.ndim - 2))
+    for layer in range(l + 1, len(levels) - 1):
+        level = levels[layer]
+        if isinstance(level, tuple):
+            Z, scale = level
+            _relu_change(change, Z[lined_up], None if scale is None else scale[lined_up])
+        else:
+            change *= level[lined_up]  # type: ignore[index]
+        W = parameters[f"W{layer + 1}"]
+        # (n_next, n) @ (n, everything else): one matrix product for all changes.
+        change = (W @ change.reshape(W.shape[1], -1)).reshape(W.shape[0], *change.shape[1:])
+    return change[0]
+
+
 def _logit_changes(parameters: Mapping[str, Array], l: int, rows: slice, steps: Array,
                    levels: Sequence[tuple[Array, Array | None] | None]) -> Array:
     r"""How :math:`Z^{[L]}` moves when one row of :math:`Z^{[l]}` moves, every relu evaluated.
@@ -379,7 +405,7 @@ def _logit_changes(parameters: Mapping[str, Array], l: int, rows: slice, steps: 
         Entry ``[s, i C + c]``: the change of the logits when row ``rows[i]``
         changes by ``steps[s, c]``. Only one row of :math:`A^{[l]}` moves, so
         :math:`Z^{[l+1]}` moves by a rank-one term; the layers above take
-        one matrix product for all perturbations.
+        one matrix product for all perturbations (:func:`_carry_up`).
     """
     L = len(levels) - 1
     if l == L:
@@ -392,14 +418,7 @@ def _logit_changes(parameters: Mapping[str, Array], l: int, rows: slice, steps: 
     # The explicit C-ordered output keeps NumPy's broadcasting loops fast.
     Z_change = np.multiply(W[:, np.newaxis, :, np.newaxis, np.newaxis], change,
                            out=np.empty((W.shape[0], *change.shape)))
-    for layer in range(l + 1, L):
-        Z, scale = levels[layer]  # type: ignore[misc]
-        lined_up = (slice(None), np.newaxis, np.newaxis, np.newaxis)
-        _relu_change(Z_change, Z[lined_up], None if scale is None else scale[lined_up])
-        W = parameters[f"W{layer + 1}"]
-        # (n_next, n) @ (n, S k C m'): the bias does not move, so it drops out.
-        Z_change = (W @ Z_change.reshape(W.shape[1], -1)).reshape(W.shape[0], *Z_change.shape[1:])
-    return Z_change[0].reshape(steps.shape[0], -1, steps.shape[-1])
+    return _carry_up(parameters, Z_change, l, levels).reshape(steps.shape[0], -1, steps.shape[-1])
 
 
 def _row_sensitivities(parameters: Mapping[str, Array], slopes: Sequence[Array | None], l: int,
@@ -421,28 +440,29 @@ def _row_sensitivities(parameters: Mapping[str, Array], slopes: Sequence[Array |
         :math:`T_{rj}` for the :math:`k` rows ``rows`` (``l < L``; for
         :math:`l = L` the row is the logit and :math:`T = 1`).
     """
-    L = len(slopes) - 1
     W = parameters[f"W{l + 1}"][:, rows]
-    T = np.multiply(W[:, :, np.newaxis], slopes[l][rows])  # type: ignore[index]
-    for layer in range(l + 1, L):
-        T *= slopes[layer][:, np.newaxis, :]  # type: ignore[index]
-        W = parameters[f"W{layer + 1}"]
-        T = (W @ T.reshape(W.shape[1], -1)).reshape(W.shape[0], *T.shape[1:])
-    return T[0]
+    return _carry_up(parameters, np.multiply(W[:, :, np.newaxis], slopes[l][rows]),  # type: ignore[index]
+                     l, slopes)
 
 
-def _relu_slopes(cache: ForwardCache) -> list[Array | None]:
+def _dropout_scales(cache: ForwardCache) -> list[Array | None]:
+    """``D / p`` for each hidden layer with dropout, None elsewhere."""
+    return [None if D is None else D / p for D, p in zip(cache.D, cache.keep_prob)]
+
+
+def _relu_slopes(cache: ForwardCache, scales: Sequence[Array | None]) -> list[Array | None]:
     r"""``slopes[l]`` :math:`= \mathbf 1[Z^{[l]} > 0] \odot D^{[l]} / p^{[l]}` for each hidden layer.
 
     A change of :math:`Z^{[l]}_{rj}` smaller than :math:`|Z^{[l]}_{rj}|` crosses
     no kink, and relu followed by dropout multiplies it by exactly this slope.
+    ``scales`` comes from :func:`_dropout_scales`.
     """
     L = len(cache.Z) - 1
     slopes: list[Array | None] = [None] * (L + 1)
     for l in range(1, L):
         slope = (cache.Z[l] > 0).astype(np.float64)  # type: ignore[operator]
-        if cache.D[l] is not None:
-            slope *= cache.D[l] / cache.keep_prob[l]  # type: ignore[operator]
+        if scales[l] is not None:
+            slope *= scales[l]
         slopes[l] = slope
     return slopes
 
@@ -549,7 +569,8 @@ def _gradapprox_vectorized(cache: ForwardCache, Y: Array, lambd: float, epsilon:
     scale = 1.0 / (2.0 * epsilon * m)
     a1 *= scale
     a3 *= scale
-    slopes = _relu_slopes(cache)
+    scales = _dropout_scales(cache)
+    slopes = _relu_slopes(cache, scales)
     flagged = _outside_series(cache, epsilon)
     fast: NDArray[np.intp] | slice = slice(None)
     exact = None
@@ -557,8 +578,8 @@ def _gradapprox_vectorized(cache: ForwardCache, Y: Array, lambd: float, epsilon:
         fast, exact = np.flatnonzero(~flagged), np.flatnonzero(flagged)
         a1, a3 = a1[fast], a3[fast]
         slopes = [None if slope is None else slope[:, fast] for slope in slopes]
-        levels = [None] + [(cache.Z[l][:, exact], None if cache.D[l] is None  # type: ignore[index]
-                            else cache.D[l][:, exact] / cache.keep_prob[l])  # type: ignore[index]
+        levels = [None] + [(cache.Z[l][:, exact],  # type: ignore[index]
+                            None if scales[l] is None else scales[l][:, exact])  # type: ignore[index]
                            for l in range(1, L)] + [None]
     pieces = []
     for l in range(1, L + 1):
