@@ -14,40 +14,38 @@ function that draws random numbers takes a ``seed`` or a Generator.
 matplotlib when one of its functions runs.
 """
 
-from .activations import relu, relu_derivative, sigmoid, sigmoid_derivative
+from .activations import relu, sigmoid
 from .data import make_curved_boundary, make_moons, make_regularization_data, train_test_split
 from .gradient_checking import (GradientCheckResult, check_gradients, dictionary_to_vector,
-                             gradient_check, gradients_to_vector, numerical_gradient,
-                             relative_difference, vector_to_dictionary)
+                                gradient_check, gradients_to_vector, numerical_gradient,
+                                relative_difference, vector_to_dictionary)
 from .initializers import initialize_parameters
-from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, compute_cost,
-                     compute_cost_from_logits)
+from .losses import compute_cost, compute_cost_from_logits
 from .metrics import accuracy
 from .network import (ForwardCache, backward_propagation, forward_propagation, predict,
                       predict_proba)
 from .optimizers import Adam, GradientDescent, Momentum, Optimizer, RMSprop
 from .regularization import inverted_dropout, l2_penalty
-from .schedules import ConstantLearningRate, ExponentialDecay, InverseTimeDecay, Schedule, StepDecay
+from .schedules import ExponentialDecay, InverseTimeDecay, Schedule, StepDecay
 from .training import TrainingResult, optimizer_path, random_mini_batches, train
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "__version__",
     # initializers, activations
-    "initialize_parameters", "sigmoid", "sigmoid_derivative", "relu", "relu_derivative",
+    "initialize_parameters", "sigmoid", "relu",
     # network
     "ForwardCache", "forward_propagation", "backward_propagation", "predict", "predict_proba",
     # losses, regularization, metrics
-    "binary_cross_entropy", "binary_cross_entropy_with_logits", "compute_cost",
-    "compute_cost_from_logits", "l2_penalty", "inverted_dropout", "accuracy",
+    "compute_cost", "compute_cost_from_logits", "l2_penalty", "inverted_dropout", "accuracy",
     # gradient checking
     "dictionary_to_vector", "vector_to_dictionary", "gradients_to_vector",
     "relative_difference", "numerical_gradient", "gradient_check", "check_gradients",
     "GradientCheckResult",
     # optimization
     "Optimizer", "GradientDescent", "Momentum", "RMSprop", "Adam", "Schedule",
-    "ConstantLearningRate", "InverseTimeDecay", "StepDecay", "ExponentialDecay",
+    "InverseTimeDecay", "StepDecay", "ExponentialDecay",
     "random_mini_batches", "train", "TrainingResult", "optimizer_path",
     # data
     "make_moons", "make_curved_boundary", "make_regularization_data", "train_test_split",

@@ -7,10 +7,12 @@ are called once per public call, never inside a training loop's hot path.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import numbers
-from collections.abc import Mapping
-from typing import TypeAlias
+from collections.abc import Callable, Mapping
+from typing import ClassVar, ParamSpec, TypeAlias, TypeVar
 
 import numpy as np
 
@@ -76,51 +78,148 @@ def check_X_Y(X: object, Y: object) -> tuple[np.ndarray, np.ndarray]:
     return X, check_label_values("Y", Y)
 
 
-def check_real(name: str, value: object) -> float:
-    # Plain floats and ints skip the slower abstract-base-class test.
-    if type(value) is not float and type(value) is not int and (
-            isinstance(value, bool) or not isinstance(value, numbers.Real)):
-        raise TypeError(f"{name}: expected a real number, got {_describe(value)}")
-    value = float(value)  # type: ignore[arg-type]
-    if not math.isfinite(value):
-        raise ValueError(f"{name}: expected a finite number, got {value!r}")
-    return value
+class Real:
+    """A finite real number in an interval; calling it checks a value and returns it as a float.
+
+    Parameters
+    ----------
+    low, high : float
+        Ends of the interval (``math.inf`` for no upper end).
+    closed : {"neither", "left", "right", "both"}
+        Which ends belong to the interval.
+    noun : str
+        How the message names the value ("a number", "a probability").
+    """
+
+    def __init__(self, low: float = -math.inf, high: float = math.inf, closed: str = "both",
+                 noun: str = "a number") -> None:
+        self.low, self.high, self.closed, self.noun = low, high, closed, noun
+
+    @property
+    def description(self) -> str:
+        left_closed = self.closed in ("left", "both")
+        right_closed = self.closed in ("right", "both")
+        if self.high == math.inf:
+            if self.low == -math.inf:
+                return "a finite number"
+            return f"{self.noun} {'>=' if left_closed else '>'} {self.low:g}"
+        return (f"{self.noun} in {'[' if left_closed else '('}{self.low:g}, "
+                f"{self.high:g}{']' if right_closed else ')'}")
+
+    def __call__(self, name: str, value: object) -> float:
+        # Plain floats and ints skip the slower abstract-base-class test.
+        if type(value) is not float and type(value) is not int and (
+                isinstance(value, bool) or not isinstance(value, numbers.Real)):
+            raise TypeError(f"{name}: expected a real number, got {_describe(value)}")
+        number = float(value)  # type: ignore[arg-type]
+        if not math.isfinite(number):
+            raise ValueError(f"{name}: expected a finite number, got {number!r}")
+        too_low = number < self.low if self.closed in ("left", "both") else number <= self.low
+        too_high = number > self.high if self.closed in ("right", "both") else number >= self.high
+        if too_low or too_high:
+            raise ValueError(f"{name}: expected {self.description}, got {number!r}")
+        return number
 
 
-def check_positive(name: str, value: object) -> float:
-    value = check_real(name, value)
-    if value <= 0:
-        raise ValueError(f"{name}: expected a number > 0, got {value!r}")
-    return value
+class Integer:
+    """An integer ``>= minimum``; calling it checks a value and returns it as an int."""
+
+    def __init__(self, minimum: int) -> None:
+        self.minimum = minimum
+
+    def __call__(self, name: str, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(f"{name}: expected an integer, got {_describe(value)}")
+        if value < self.minimum:
+            raise ValueError(f"{name}: expected an integer >= {self.minimum}, got {value!r}")
+        return int(value)
 
 
-def check_nonnegative(name: str, value: object) -> float:
-    value = check_real(name, value)
-    if value < 0:
-        raise ValueError(f"{name}: expected a number >= 0, got {value!r}")
-    return value
+class OneOf:
+    """One of a fixed set of values (strings, usually)."""
+
+    def __init__(self, *options: object) -> None:
+        self.options = options
+
+    def __call__(self, name: str, value: object) -> object:
+        if value not in self.options:
+            raise ValueError(f"{name}: expected one of {self.options}, got {value!r}")
+        return value
 
 
-def check_beta(name: str, value: object) -> float:
-    value = check_real(name, value)
-    if not 0 <= value < 1:
-        raise ValueError(f"{name}: expected a number in [0, 1), got {value!r}")
-    return value
+class Boolean:
+    """True or False (NumPy booleans too)."""
+
+    def __call__(self, name: str, value: object) -> bool:
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"{name}: expected True or False, got {value!r}")
+        return bool(value)
 
 
-def check_keep_prob(name: str, value: object) -> float:
-    value = check_real(name, value)
-    if not 0 < value <= 1:
-        raise ValueError(f"{name}: expected a probability in (0, 1], got {value!r}")
-    return value
+class OrNone:
+    """``None``, or a value that ``constraint`` accepts."""
+
+    def __init__(self, constraint: Constraint) -> None:
+        self.constraint = constraint
+
+    def __call__(self, name: str, value: object) -> object:
+        return None if value is None else self.constraint(name, value)
 
 
-def check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name}: expected an integer, got {_describe(value)}")
-    if value < minimum:
-        raise ValueError(f"{name}: expected an integer >= {minimum}, got {value!r}")
-    return int(value)
+Constraint: TypeAlias = "Real | Integer | OneOf | Boolean | OrNone"
+
+#: The limits that recur across nn_lib, named once.
+REAL = Real()
+POSITIVE = Real(0.0, math.inf, closed="neither")
+NONNEGATIVE = Real(0.0, math.inf, closed="left")
+BETA = Real(0.0, 1.0, closed="left")
+PROBABILITY = Real(0.0, 1.0, closed="right", noun="a probability")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def validate_params(**constraints: Constraint) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Declare the limits of a function's scalar arguments in one place.
+
+    Every argument named in ``constraints`` is checked (and converted: ints to
+    floats for :class:`Real`) before the function body runs; defaults are not
+    re-checked. Arrays, whose checks depend on one another (``Y`` must have
+    as many columns as ``X``), are checked in the body.
+    """
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        signature = inspect.signature(function)
+
+        @functools.wraps(function)
+        def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+            bound = signature.bind(*args, **kwargs)
+            for name, value in bound.arguments.items():
+                if name in constraints:
+                    bound.arguments[name] = constraints[name](name, value)
+            return function(*bound.args, **bound.kwargs)
+        return checked
+    return decorate
+
+
+class Validated:
+    """Base of classes whose hyperparameters are declared in ``_parameter_constraints``.
+
+    Every assignment to a declared attribute is checked, in ``__init__`` and
+    afterwards (a learning-rate schedule that sets ``learning_rate`` too).
+    """
+
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {}
+
+    def __setattr__(self, name: str, value: object) -> None:
+        constraint = type(self)._parameter_constraints.get(name)
+        if constraint is not None:
+            value = constraint(name, value)
+        object.__setattr__(self, name, value)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}"
+                           for name in type(self)._parameter_constraints)
+        return f"{type(self).__name__}({fields})"
 
 
 def check_seed(name: str, value: object) -> None:

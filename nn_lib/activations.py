@@ -1,4 +1,4 @@
-"""Activation functions and their derivatives.
+"""Activation functions.
 
 All functions act element-wise on arrays of any shape and return float64.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["sigmoid", "relu", "relu_derivative", "sigmoid_derivative"]
+__all__ = ["sigmoid", "relu"]
 
 
 def sigmoid(Z: ArrayLike) -> NDArray[np.float64]:
@@ -37,26 +37,6 @@ def sigmoid(Z: ArrayLike) -> NDArray[np.float64]:
     return np.where(Z >= 0, 1.0, e) / (1.0 + e)
 
 
-def sigmoid_derivative(Z: ArrayLike) -> NDArray[np.float64]:
-    r"""Derivative of the sigmoid, :math:`\sigma'(z) = \sigma(z)\,(1 - \sigma(z)) = \sigma(z)\,\sigma(-z)`.
-
-    The second form keeps its accuracy for large :math:`|z|`, where
-    :math:`1 - \sigma(z)` would round to 0.
-
-    Parameters
-    ----------
-    Z : array_like
-        Pre-activations, any shape.
-
-    Returns
-    -------
-    ndarray
-        Same shape as ``Z``.
-    """
-    Z = np.asarray(Z, dtype=np.float64)
-    return sigmoid(Z) * sigmoid(-Z)
-
-
 def relu(Z: ArrayLike) -> NDArray[np.float64]:
     r"""Rectified linear unit, :math:`\mathrm{relu}(z) = \max(0, z)`.
 
@@ -71,22 +51,3 @@ def relu(Z: ArrayLike) -> NDArray[np.float64]:
         Same shape as ``Z``.
     """
     return np.maximum(np.asarray(Z, dtype=np.float64), 0.0)
-
-
-def relu_derivative(Z: ArrayLike) -> NDArray[np.float64]:
-    r"""Derivative of ReLU: 1 where :math:`z > 0`, else 0.
-
-    At :math:`z = 0` the function has no derivative; like the notes we use 0
-    there (a valid subgradient).
-
-    Parameters
-    ----------
-    Z : array_like
-        Pre-activations, any shape.
-
-    Returns
-    -------
-    ndarray
-        Same shape as ``Z``, entries 0.0 or 1.0.
-    """
-    return (np.asarray(Z) > 0).astype(np.float64)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import (Seed, check_X_Y, check_int, check_nonnegative, check_rng)
+from ._validation import NONNEGATIVE, Integer, Seed, check_rng, check_X_Y, validate_params
 
 __all__ = ["make_moons", "make_curved_boundary", "make_regularization_data",
            "train_test_split"]
@@ -17,6 +17,7 @@ __all__ = ["make_moons", "make_curved_boundary", "make_regularization_data",
 Array = NDArray[np.float64]
 
 
+@validate_params(n_samples=Integer(2), noise=NONNEGATIVE)
 def make_moons(n_samples: int = 300, noise: float = 0.2, seed: Seed = None
                ) -> tuple[Array, Array]:
     r"""Two interleaving half circles, the notes' optimization data.
@@ -40,8 +41,6 @@ def make_moons(n_samples: int = 300, noise: float = 0.2, seed: Seed = None
     X : ndarray of shape (2, n_samples)
     Y : ndarray of shape (1, n_samples)
     """
-    n_samples = check_int("n_samples", n_samples, 2)
-    noise = check_nonnegative("noise", noise)
     rng = check_rng("seed", seed)
     n_upper = (n_samples + 1) // 2
     n_lower = n_samples - n_upper
@@ -60,6 +59,7 @@ def _curved_boundary(x: Array) -> Array:
     return 0.25 * np.sin(2.2 * x) + 0.15 * np.cos(4.0 * x)
 
 
+@validate_params(n_samples=Integer(1), label_noise=NONNEGATIVE)
 def make_curved_boundary(n_samples: int = 411, label_noise: float = 0.1, seed: Seed = None
                          ) -> tuple[Array, Array]:
     r"""Points on a square split by a wavy curve, with unreliable labels near the curve.
@@ -90,8 +90,6 @@ def make_curved_boundary(n_samples: int = 411, label_noise: float = 0.1, seed: S
     X : ndarray of shape (2, n_samples)
     Y : ndarray of shape (1, n_samples)
     """
-    n_samples = check_int("n_samples", n_samples, 1)
-    label_noise = check_nonnegative("label_noise", label_noise)
     rng = check_rng("seed", seed)
     X = rng.uniform(-0.75, 0.75, size=(2, n_samples))
     distance = X[1] - _curved_boundary(X[0])
@@ -102,6 +100,7 @@ def make_curved_boundary(n_samples: int = 411, label_noise: float = 0.1, seed: S
     return X, Y
 
 
+@validate_params(n_train=Integer(1), n_test=Integer(1))
 def make_regularization_data(n_train: int = 211, n_test: int = 200, label_noise: float = 0.1,
                              seed: Seed = 2) -> tuple[Array, Array, Array, Array]:
     """The book's regularization data: :func:`make_curved_boundary` split 211 / 200.
@@ -126,12 +125,11 @@ def make_regularization_data(n_train: int = 211, n_test: int = 200, label_noise:
     X_test : ndarray of shape (2, n_test)
     Y_test : ndarray of shape (1, n_test)
     """
-    n_train = check_int("n_train", n_train, 1)
-    n_test = check_int("n_test", n_test, 1)
     X, Y = make_curved_boundary(n_train + n_test, label_noise=label_noise, seed=seed)
     return X[:, :n_train], Y[:, :n_train], X[:, n_train:], Y[:, n_train:]
 
 
+@validate_params(n_test=Integer(1))
 def train_test_split(X: ArrayLike, Y: ArrayLike, n_test: int, seed: Seed = None
                      ) -> tuple[Array, Array, Array, Array]:
     """Shuffle the columns of ``X`` and ``Y`` together and split off ``n_test`` of them.
@@ -155,7 +153,6 @@ def train_test_split(X: ArrayLike, Y: ArrayLike, n_test: int, seed: Seed = None
     """
     X, Y = check_X_Y(X, Y)
     m = X.shape[1]
-    n_test = check_int("n_test", n_test, 1)
     if n_test >= m:
         raise ValueError(f"n_test: expected at most {m - 1} so that the training set is not "
                          f"empty, got {n_test}")

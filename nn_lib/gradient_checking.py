@@ -9,11 +9,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import (check_X_Y, check_array, check_grads, check_nonnegative,
-                          check_parameters, check_positive, check_rng, check_seed)
-from .losses import _cross_entropy_with_logits
-from .network import ForwardCache, _backward, _check_masks, _forward, _keep_probs
-from .regularization import _squared_weights
+from ._validation import (NONNEGATIVE, POSITIVE, check_X_Y, check_array, check_grads,
+                          check_parameters, check_rng, check_seed)
+from . import _core
+from ._core import ForwardCache
+from .network import check_masks as _check_masks
 
 __all__ = ["dictionary_to_vector", "vector_to_dictionary", "gradients_to_vector",
            "relative_difference", "numerical_gradient", "gradient_check", "check_gradients",
@@ -207,7 +207,7 @@ def numerical_gradient(J: Callable[[Array], float], theta: ArrayLike,
     if not callable(J):
         raise TypeError(f"J: expected a callable theta -> float, got {J!r:.80}")
     theta = check_array("theta", theta, ndim=1)
-    epsilon = check_positive("epsilon", epsilon)
+    epsilon = POSITIVE("epsilon", epsilon)
     gradapprox = np.empty_like(theta)
     for i in range(theta.size):
         theta_plus = theta.copy()
@@ -268,11 +268,11 @@ class GradientCheckResult:
 def _cost(X: Array, Y: Array, parameters: Mapping[str, Array], keep_prob: tuple[float, ...],
           masks: Sequence[NDArray[np.bool_] | None], lambd: float) -> float:
     """J(theta): cross-entropy from the logits, plus the L2 term."""
-    cache = _forward(X, parameters, keep_prob, None, masks)
+    _, cache = _core.forward_propagation(X, parameters, keep_prob, None, masks)
     L = len(keep_prob) - 1
-    cost = _cross_entropy_with_logits(cache.Z[L], Y)  # type: ignore[arg-type]
+    cost = _core.compute_cost_from_logits(cache.Z[L], Y)  # type: ignore[arg-type]
     if lambd:
-        cost += lambd / (2 * X.shape[1]) * _squared_weights(parameters, L)
+        cost += lambd / (2 * X.shape[1]) * _core.l2_penalty(parameters, 2.0, 1)
     return cost
 
 
@@ -694,13 +694,13 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
     """
     X, Y = check_X_Y(X, Y)
     params = check_parameters(parameters, n_x=X.shape[0])
-    lambd = check_nonnegative("lambd", lambd)
-    epsilon = check_positive("epsilon", epsilon)
-    threshold = check_positive("threshold", threshold)
+    lambd = NONNEGATIVE("lambd", lambd)
+    epsilon = POSITIVE("epsilon", epsilon)
+    threshold = POSITIVE("threshold", threshold)
     if method not in ("vectorized", "loop"):
         raise ValueError(f"method: expected 'vectorized' or 'loop', got {method!r}")
     L = len(params) // 2
-    probs = _keep_probs(keep_prob, L)
+    probs = _core.keep_probabilities(keep_prob, L)
     if masks is not None:
         fixed, missing = _check_masks(masks, params, X.shape[1], probs)
         if missing:
@@ -715,7 +715,7 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
         fixed, rng = None, None
     # One forward pass draws the masks (if any); every later evaluation reuses them.
     with np.errstate(over="ignore", invalid="ignore"):
-        cache = _forward(X, params, probs, rng, fixed)
+        _, cache = _core.forward_propagation(X, params, probs, rng, fixed)
     if not np.isfinite(cache.Z[L]).all():  # type: ignore[union-attr]
         raise ValueError("parameters: expected parameters whose forward pass stays finite, "
                          "got logits that overflow float64")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._validation import check_int, check_positive, check_rng
+from ._validation import POSITIVE, Integer, OneOf, check_rng, validate_params
 
 __all__ = ["initialize_parameters", "INITIALIZATION_METHODS"]
 
@@ -14,6 +14,7 @@ __all__ = ["initialize_parameters", "INITIALIZATION_METHODS"]
 INITIALIZATION_METHODS = ("zeros", "random", "he", "xavier", "lecun")
 
 
+@validate_params(method=OneOf(*INITIALIZATION_METHODS), scale=POSITIVE)
 def initialize_parameters(layer_dims: Sequence[int], method: str = "he",
                           seed: int | np.random.Generator | None = None,
                           scale: float = 0.01) -> dict[str, np.ndarray]:
@@ -66,10 +67,7 @@ def initialize_parameters(layer_dims: Sequence[int], method: str = "he",
     if len(layer_dims) < 2:
         raise ValueError(f"layer_dims: expected at least 2 entries (input size and output "
                          f"size), got {list(layer_dims)!r}")
-    dims = [check_int(f"layer_dims[{i}]", n, 1) for i, n in enumerate(layer_dims)]
-    if method not in INITIALIZATION_METHODS:
-        raise ValueError(f"method: expected one of {INITIALIZATION_METHODS}, got {method!r}")
-    scale = check_positive("scale", scale)
+    dims = [Integer(1)(f"layer_dims[{i}]", n) for i, n in enumerate(layer_dims)]
     rng = check_rng("seed", seed)
     parameters = {}
     for layer in range(1, len(dims)):

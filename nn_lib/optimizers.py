@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import NDArray
 
-from ._validation import check_array, check_beta, check_positive
+from ._validation import BETA, POSITIVE, check_array
 
 __all__ = ["Optimizer", "GradientDescent", "Momentum", "RMSprop", "Adam"]
 
@@ -51,7 +51,7 @@ class Optimizer:
 
     @learning_rate.setter
     def learning_rate(self, value: float) -> None:
-        self._learning_rate = check_positive("learning_rate", value)
+        self._learning_rate = POSITIVE("learning_rate", value)
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name.lstrip('_')}={value!r}" for name, value in vars(self).items()
@@ -172,7 +172,7 @@ class Momentum(Optimizer):
 
     def __init__(self, learning_rate: float = 0.01, beta: float = 0.9) -> None:
         super().__init__(learning_rate)
-        self.beta = check_beta("beta", beta)
+        self.beta = BETA("beta", beta)
         self.v: dict[str, Array] = {}
 
     def _step(self, parameters: Mapping[str, Array], grads: Mapping[str, Array]
@@ -210,8 +210,8 @@ class RMSprop(Optimizer):
     def __init__(self, learning_rate: float = 0.001, beta: float = 0.9,
                  epsilon: float = 1e-8) -> None:
         super().__init__(learning_rate)
-        self.beta = check_beta("beta", beta)
-        self.epsilon = check_positive("epsilon", epsilon)
+        self.beta = BETA("beta", beta)
+        self.epsilon = POSITIVE("epsilon", epsilon)
         self.s: dict[str, Array] = {}
 
     def _step(self, parameters: Mapping[str, Array], grads: Mapping[str, Array]
@@ -260,9 +260,9 @@ class Adam(Optimizer):
     def __init__(self, learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
                  epsilon: float = 1e-8) -> None:
         super().__init__(learning_rate)
-        self.beta1 = check_beta("beta1", beta1)
-        self.beta2 = check_beta("beta2", beta2)
-        self.epsilon = check_positive("epsilon", epsilon)
+        self.beta1 = BETA("beta1", beta1)
+        self.beta2 = BETA("beta2", beta2)
+        self.epsilon = POSITIVE("epsilon", epsilon)
         self.v: dict[str, Array] = {}
         self.s: dict[str, Array] = {}
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import (check_X_Y, check_array, check_int, check_nonnegative,
-                          check_parameters)
+from ._validation import (NONNEGATIVE, Integer, check_array, check_parameters, check_X_Y,
+                          validate_params)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -77,6 +77,7 @@ def plot_data(X: ArrayLike, Y: ArrayLike, ax: Axes | None = None, **scatter: Any
     return ax
 
 
+@validate_params(resolution=Integer(2), margin=NONNEGATIVE)
 def plot_decision_boundary(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayLike,
                            ax: Axes | None = None, title: str | None = None,
                            resolution: int = 250, margin: float = 0.25) -> Axes:
@@ -106,8 +107,6 @@ def plot_decision_boundary(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y:
 
     X, Y = check_X_Y(X, Y)
     params = check_parameters(parameters, n_x=2)
-    resolution = check_int("resolution", resolution, 2)
-    margin = check_nonnegative("margin", margin)
     ax = _axes(ax)
     x1 = np.linspace(X[0].min() - margin, X[0].max() + margin, resolution)
     x2 = np.linspace(X[1].min() - margin, X[1].max() + margin, resolution)
@@ -202,7 +201,7 @@ def plot_optimizer_paths(J: Callable[[NDArray[np.float64], NDArray[np.float64]],
     if not isinstance(paths, Mapping):
         raise TypeError(f"paths: expected a dict of label to (k, 2) array, got {paths!r:.80}")
     if isinstance(levels, (int, np.integer)) and not isinstance(levels, bool):
-        levels = check_int("levels", levels, 1)
+        levels = Integer(1)("levels", levels)
     else:
         levels = check_array("levels", levels, ndim=1)
         if np.any(np.diff(levels) <= 0):

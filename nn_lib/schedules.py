@@ -4,33 +4,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_int, check_nonnegative, check_positive
+from ._validation import NONNEGATIVE, POSITIVE, Integer, Real, Validated
 
-__all__ = ["Schedule", "ConstantLearningRate", "InverseTimeDecay", "StepDecay",
-           "ExponentialDecay"]
+__all__ = ["Schedule", "InverseTimeDecay", "StepDecay", "ExponentialDecay"]
 
 
-class Schedule:
-    """Base class. ``schedule(learning_rate0, epoch)`` gives the rate for ``epoch`` (0-based)."""
+class Schedule(Validated):
+    """Base class. ``schedule(learning_rate0, epoch)`` gives the rate for ``epoch`` (0-based).
+
+    A subclass declares its hyperparameters in ``_parameter_constraints`` and
+    implements :meth:`rate`; calling the schedule checks the two arguments and
+    calls :meth:`rate`. :func:`nn_lib.train` without a schedule keeps the rate constant.
+    """
 
     def __call__(self, learning_rate0: float, epoch: int) -> float:
-        learning_rate0 = check_positive("learning_rate0", learning_rate0)
-        epoch = check_int("epoch", epoch, 0)
-        return self._rate(learning_rate0, epoch)
+        return self.rate(POSITIVE("learning_rate0", learning_rate0), Integer(0)("epoch", epoch))
 
-    def _rate(self, learning_rate0: float, epoch: int) -> float:
+    def rate(self, learning_rate0: float, epoch: int) -> float:
+        """The learning rate of ``epoch`` (0-based), starting from ``learning_rate0``."""
         raise NotImplementedError
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={value!r}" for name, value in vars(self).items())
-        return f"{type(self).__name__}({fields})"
-
-
-class ConstantLearningRate(Schedule):
-    r"""No decay: :math:`\alpha = \alpha_0`."""
-
-    def _rate(self, learning_rate0: float, epoch: int) -> float:
-        return learning_rate0
 
 
 class InverseTimeDecay(Schedule):
@@ -44,10 +36,12 @@ class InverseTimeDecay(Schedule):
         >= 0; 0 keeps the rate constant.
     """
 
-    def __init__(self, decay_rate: float = 1.0) -> None:
-        self.decay_rate = check_nonnegative("decay_rate", decay_rate)
+    _parameter_constraints = {"decay_rate": NONNEGATIVE}
 
-    def _rate(self, learning_rate0: float, epoch: int) -> float:
+    def __init__(self, decay_rate: float = 1.0) -> None:
+        self.decay_rate = decay_rate
+
+    def rate(self, learning_rate0: float, epoch: int) -> float:
         return learning_rate0 / (1.0 + self.decay_rate * epoch)
 
 
@@ -65,11 +59,13 @@ class StepDecay(Schedule):
         Number of epochs between two decreases, >= 1.
     """
 
-    def __init__(self, decay_rate: float = 1.0, time_interval: int = 1000) -> None:
-        self.decay_rate = check_nonnegative("decay_rate", decay_rate)
-        self.time_interval = check_int("time_interval", time_interval, 1)
+    _parameter_constraints = {"decay_rate": NONNEGATIVE, "time_interval": Integer(1)}
 
-    def _rate(self, learning_rate0: float, epoch: int) -> float:
+    def __init__(self, decay_rate: float = 1.0, time_interval: int = 1000) -> None:
+        self.decay_rate = decay_rate
+        self.time_interval = time_interval
+
+    def rate(self, learning_rate0: float, epoch: int) -> float:
         return learning_rate0 / (1.0 + self.decay_rate * (epoch // self.time_interval))
 
 
@@ -82,11 +78,10 @@ class ExponentialDecay(Schedule):
         In (0, 1], e.g. 0.95.
     """
 
+    _parameter_constraints = {"base": Real(0.0, 1.0, closed="right")}
+
     def __init__(self, base: float = 0.95) -> None:
-        base = check_positive("base", base)
-        if base > 1:
-            raise ValueError(f"base: expected a number in (0, 1], got {base!r}")
         self.base = base
 
-    def _rate(self, learning_rate0: float, epoch: int) -> float:
+    def rate(self, learning_rate0: float, epoch: int) -> float:
         return learning_rate0 * float(np.power(self.base, epoch))

@@ -11,14 +11,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import (Seed, check_X_Y, check_array, check_int, check_nonnegative,
+from ._validation import (NONNEGATIVE, Integer, Seed, check_X_Y, check_array,
                           check_parameters, check_rng, check_seed)
 from .initializers import INITIALIZATION_METHODS, initialize_parameters
-from .losses import _cross_entropy_with_logits
 from .gradient_checking import _layout, _views
-from .network import _backward, _forward, _keep_probs
+from . import _core
+from .network import check_masks as _check_masks
 from .optimizers import GradientDescent, Optimizer
-from .regularization import _squared_weights
 from .schedules import Schedule
 
 __all__ = ["random_mini_batches", "train", "TrainingResult", "optimizer_path"]
@@ -59,7 +58,7 @@ def random_mini_batches(X: ArrayLike, Y: ArrayLike, mini_batch_size: int = 64,
     list of (ndarray of shape (n_x, b), ndarray of shape (1, b))
     """
     X, Y = check_X_Y(X, Y)
-    mini_batch_size = check_int("mini_batch_size", mini_batch_size, 1)
+    mini_batch_size = Integer(1)("mini_batch_size", mini_batch_size)
     return _mini_batches(X, Y, mini_batch_size, check_rng("seed", seed))
 
 
@@ -172,13 +171,13 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
         raise TypeError(f"optimizer: expected an nn_lib Optimizer such as Adam(), "
                         f"got {type(optimizer).__name__}")
     optimizer = optimizer.copy()
-    num_epochs = check_int("num_epochs", num_epochs, 1)
+    num_epochs = Integer(1)("num_epochs", num_epochs)
     if mini_batch_size is not None:
-        mini_batch_size = check_int("mini_batch_size", mini_batch_size, 1)
-    lambd = check_nonnegative("lambd", lambd)
-    cost_every = check_int("cost_every", cost_every, 1)
+        mini_batch_size = Integer(1)("mini_batch_size", mini_batch_size)
+    lambd = NONNEGATIVE("lambd", lambd)
+    cost_every = Integer(1)("cost_every", cost_every)
     if print_every is not None:
-        print_every = check_int("print_every", print_every, 1)
+        print_every = Integer(1)("print_every", print_every)
     if lr_schedule is not None and not callable(lr_schedule):
         raise TypeError(f"lr_schedule: expected a callable (learning_rate0, epoch) -> rate, "
                         f"got {lr_schedule!r}")
@@ -202,7 +201,7 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
     if list(layer_dims) != shapes:
         raise ValueError(f"layer_dims: expected {shapes} to match the parameters, "
                          f"got {list(layer_dims)!r}")
-    probs = _keep_probs(keep_prob, L)
+    probs = _core.keep_probabilities(keep_prob, L)
     m = X.shape[1]
 
     # The optimizer updates one flat vector theta, in place; params holds views into it,
@@ -239,11 +238,11 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
         show = print_every is not None and epoch % print_every == 0
         total = 0.0
         for Xb, Yb in batches:
-            cache = _forward(Xb, params, probs, dropout_rng)
+            _, cache = _core.forward_propagation(Xb, params, probs, dropout_rng)
             if record or show or record_steps:
-                cost = _cross_entropy_with_logits(cache.Z[L], Yb)  # type: ignore[arg-type]
+                cost = _core.compute_cost_from_logits(cache.Z[L], Yb)  # type: ignore[arg-type]
                 if lambd:
-                    cost += penalty_scale * _squared_weights(params, L)
+                    cost += penalty_scale * _core.l2_penalty(params, 2.0, 1)
                 total += cost * Xb.shape[1]
                 if record_steps:
                     step_costs.append(cost)
@@ -292,7 +291,7 @@ def optimizer_path(grad: Callable[[Array], ArrayLike], theta0: ArrayLike, optimi
         ``theta0`` followed by each iterate.
     """
     theta = check_array("theta0", theta0, ndim=1)
-    num_steps = check_int("num_steps", num_steps, 0)
+    num_steps = Integer(0)("num_steps", num_steps)
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer: expected an nn_lib Optimizer, got {type(optimizer).__name__}")
     if not callable(grad):
