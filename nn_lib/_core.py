@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -58,8 +59,10 @@ class ForwardCache:
     """
 
     A: list[Array]
-    Z: list[Array | None]
-    D: list[Mask | None]
+    # Z[0] and D[0] are None (the input has neither); typed Any so that the
+    # backward pass reads like the equations, without a None test on every layer.
+    Z: list[Any]
+    D: list[Any]
     keep_prob: tuple[float, ...]
     parameters: Mapping[str, Array]
 
@@ -146,7 +149,9 @@ def forward_propagation(X: Array, parameters: Mapping[str, Array],
     """
     L = len(parameters) // 2
     p = keep_probabilities(keep_prob, L)
-    A, Z, D = [X], [None], [None]
+    A: list[Array] = [X]
+    Z: list[Any] = [None]
+    D: list[Any] = [None]
     for l in range(1, L + 1):
         W, b = parameters[f"W{l}"], parameters[f"b{l}"]
         Zl = W @ A[l - 1] + b
@@ -216,7 +221,8 @@ def backward_propagation(Y: Array, cache: ForwardCache, lambd: float = 0.0) -> d
             if D[l - 1] is not None:
                 dA = dA * D[l - 1] / p[l - 1]
             dZ = dA * (Z[l - 1] > 0)
-    return grads
+    # Listed in the order of the parameters, dW1 first.
+    return {key: grads[key] for l in range(1, L + 1) for key in (f"dW{l}", f"db{l}")}
 
 
 def l2_penalty(parameters: Mapping[str, Array], lambd: float, m: int) -> float:

@@ -11,6 +11,7 @@ import functools
 import inspect
 import math
 import numbers
+import operator
 from collections.abc import Callable, Mapping
 from typing import ClassVar, ParamSpec, TypeAlias, TypeVar
 
@@ -111,7 +112,7 @@ class Real:
         if type(value) is not float and type(value) is not int and (
                 isinstance(value, bool) or not isinstance(value, numbers.Real)):
             raise TypeError(f"{name}: expected a real number, got {_describe(value)}")
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)
         if not math.isfinite(number):
             raise ValueError(f"{name}: expected a finite number, got {number!r}")
         too_low = number < self.low if self.closed in ("left", "both") else number <= self.low
@@ -238,7 +239,7 @@ def check_rng(name: str, value: object) -> np.random.Generator:
     check_seed(name, value)
     if isinstance(value, np.random.Generator):
         return value
-    return np.random.default_rng(None if value is None else int(value))  # type: ignore[arg-type]
+    return np.random.default_rng(None if value is None else operator.index(value))  # type: ignore[arg-type]
 
 
 def num_layers(parameters: object) -> int:

@@ -8,7 +8,7 @@ import numpy as np
 
 from ._validation import POSITIVE, Integer, OneOf, check_rng, validate_params
 
-__all__ = ["initialize_parameters", "INITIALIZATION_METHODS"]
+__all__ = ["initialize_parameters"]
 
 #: Names accepted by :func:`initialize_parameters`.
 INITIALIZATION_METHODS = ("zeros", "random", "he", "xavier", "lecun")

@@ -13,11 +13,10 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _core
-from ._core import PROBABILITY_EPSILON
 from ._validation import (NONNEGATIVE, check_array, check_label_values, check_parameters,
                           validate_params)
 
-__all__ = ["compute_cost", "compute_cost_from_logits", "PROBABILITY_EPSILON"]
+__all__ = ["compute_cost", "compute_cost_from_logits"]
 
 Array = NDArray[np.float64]
 

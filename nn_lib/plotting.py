@@ -66,7 +66,7 @@ def plot_data(X: ArrayLike, Y: ArrayLike, ax: Axes | None = None, **scatter: Any
     if X.shape[0] != 2:
         raise ValueError(f"X: expected 2 rows (two features) to plot, got shape {X.shape}")
     ax = _axes(ax)
-    options = {"s": 18, "edgecolors": "white", "linewidths": 0.5} | scatter
+    options: dict[str, Any] = {"s": 18, "edgecolors": "white", "linewidths": 0.5} | scatter
     for label, marker in ((0, "o"), (1, "s")):
         keep = Y[0] == label
         ax.scatter(X[0, keep], X[1, keep], c=CLASS_COLORS[label], marker=marker,

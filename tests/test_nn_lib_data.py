@@ -132,3 +132,15 @@ def test_train_test_split_is_seeded():
     c = nl.train_test_split(X, Y, 10, seed=2)
     np.testing.assert_array_equal(a[2], b[2])
     assert not np.array_equal(a[2], c[2])
+
+
+def test_data_defaults_are_the_books_settings():
+    # The defaults define the book's data sets: pin them against explicit values.
+    for got, expected in zip(nl.make_regularization_data(),
+                             nl.make_regularization_data(211, 200, label_noise=0.1, seed=2)):
+        np.testing.assert_array_equal(got, expected)
+    for got, expected in zip(nl.make_moons(seed=5), nl.make_moons(300, noise=0.2, seed=5)):
+        np.testing.assert_array_equal(got, expected)
+    for got, expected in zip(nl.make_curved_boundary(seed=5),
+                             nl.make_curved_boundary(411, label_noise=0.1, seed=5)):
+        np.testing.assert_array_equal(got, expected)

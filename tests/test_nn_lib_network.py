@@ -48,27 +48,18 @@ def test_sigmoid_accepts_any_shape_and_lists():
     assert nl.sigmoid(np.array([1, 2])).dtype == np.float64
 
 
-@given(st.floats(-20, 20))
-@settings(max_examples=40, deadline=None)
-def test_sigmoid_derivative_matches_closed_form_and_finite_difference(z):
-    closed = math.exp(-z) / (1 + math.exp(-z)) ** 2
-    assert nl.sigmoid_derivative(np.array([z]))[0] == pytest.approx(closed, rel=1e-6)
-    if abs(z) < 5:
-        h = 1e-5
-        fd = (1 / (1 + math.exp(-(z + h))) - 1 / (1 + math.exp(-(z - h)))) / (2 * h)
-        assert nl.sigmoid_derivative(np.array([z]))[0] == pytest.approx(fd, rel=1e-7)
-
-
-def test_sigmoid_derivative_is_even_for_large_logits():
-    z = np.array([40.0, 100.0])
-    np.testing.assert_allclose(nl.sigmoid_derivative(z), nl.sigmoid_derivative(-z), rtol=1e-6)
-
-
-def test_relu_and_its_derivative_by_hand():
+def test_relu_by_hand():
     Z = np.array([[-2.0, -0.0, 0.0, 1e-300, 3.5]])
     np.testing.assert_array_equal(nl.relu(Z), [[0.0, 0.0, 0.0, 1e-300, 3.5]])
-    np.testing.assert_array_equal(nl.relu_derivative(Z), [[0.0, 0.0, 0.0, 1.0, 1.0]])
-    assert nl.relu_derivative(Z).dtype == np.float64
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int64, np.int8])
+def test_activations_return_float64_whatever_the_input_dtype(dtype):
+    Z = np.array([[-2, 0, 3]], dtype=dtype)
+    for f in (nl.sigmoid, nl.relu):
+        assert f(Z).dtype == np.float64
+    # in int8, -Z of -128 would wrap around: the float64 conversion comes first
+    assert nl.sigmoid(np.array([-128], dtype=np.int8))[0] == pytest.approx(math.exp(-128) / (1 + math.exp(-128)))
 
 
 # ---------------------------------------------------------------------------
@@ -256,7 +247,6 @@ def test_cross_entropy_matches_textbook_formula(pairs):
     Y = np.array([[y for _, y in pairs]])
     expected = -sum(y * math.log(p) + (1 - y) * math.log(1 - p) for p, y in pairs) / len(pairs)
     assert nl.compute_cost(AL, Y) == pytest.approx(expected, rel=1e-12)
-    assert nl.binary_cross_entropy(AL, Y) == pytest.approx(expected, rel=1e-12)
 
 
 @given(st.lists(st.tuples(st.floats(-30, 30), st.sampled_from([0.0, 1.0])), min_size=1, max_size=20))
@@ -268,7 +258,6 @@ def test_cost_from_logits_matches_textbook_formula(pairs):
     expected = sum(y * math.log1p(math.exp(-z)) + (1 - y) * math.log1p(math.exp(z))
                    for z, y in pairs) / len(pairs)
     assert nl.compute_cost_from_logits(Z, Y) == pytest.approx(expected, rel=1e-9, abs=1e-13)
-    assert nl.binary_cross_entropy_with_logits(Z, Y) == pytest.approx(expected, rel=1e-9, abs=1e-13)
 
 
 def test_cost_is_finite_at_saturated_probabilities():
@@ -290,7 +279,7 @@ def test_cost_from_logits_is_exact_at_1e4():
         warnings.simplefilter("error")
         with np.errstate(over="raise", divide="raise", invalid="raise"):
             assert nl.compute_cost_from_logits(Z, Y) == pytest.approx(5000.0, rel=1e-15)
-            assert nl.binary_cross_entropy_with_logits(Z[:, :2], Y[:, :2]) == pytest.approx(5000.0)
+            assert nl.compute_cost_from_logits(Z[:, :2], Y[:, :2]) == pytest.approx(5000.0)
 
 
 def test_forward_then_cost_is_finite_for_logits_of_1e4():
@@ -336,3 +325,47 @@ def test_regularized_cost_matches_reference(seed, dims, m, lambd):
     L = len(dims) - 1
     assert nl.compute_cost(AL, Y, P, lambd) == pytest.approx(expected, rel=1e-10)
     assert nl.compute_cost_from_logits(cache.Z[L], Y, P, lambd) == pytest.approx(expected, rel=1e-10)
+
+
+# ---------------------------------------------------------------------------
+# Conventions at the edges (each pins one choice a mutation could flip)
+# ---------------------------------------------------------------------------
+
+def test_relu_slope_is_zero_at_exactly_zero():
+    # W1 = 0 and b1 = 0 put every Z1 exactly at the kink; W2 != 0 sends a
+    # gradient back to it. With slope 0 at z = 0 nothing reaches W1 or b1.
+    P = {"W1": np.zeros((3, 2)), "b1": np.zeros((3, 1)),
+         "W2": np.array([[0.5, -1.0, 2.0]]), "b2": np.array([[0.1]])}
+    X = np.array([[1.0, -2.0, 0.5], [0.3, 0.7, -1.0]])
+    Y = np.array([[1.0, 0.0, 1.0]])
+    _, cache = nl.forward_propagation(X, P)
+    grads = nl.backward_propagation(Y, cache)
+    assert np.all(grads["dW1"] == 0) and np.all(grads["db1"] == 0)
+    assert np.all(grads["dW2"] == 0) and np.all(grads["db2"] != 0)  # A1 = relu(0) = 0
+
+
+def test_predict_labels_an_output_of_exactly_the_threshold_as_zero():
+    # All-zero parameters give A = sigmoid(0) = 0.5 exactly for every example.
+    P = {"W1": np.zeros((2, 2)), "b1": np.zeros((2, 1)), "W2": np.zeros((1, 2)), "b2": np.zeros((1, 1))}
+    X = np.array([[1.0, -1.0], [2.0, 0.0]])
+    assert nl.predict(X, P).tolist() == [[0.0, 0.0]]
+    assert nl.predict(X, P, threshold=0.4999).tolist() == [[1.0, 1.0]]
+
+
+def test_predict_default_threshold_is_one_half():
+    P, X, _ = random_network(3, [2, 4, 1], 50)
+    AL, _ = nl.forward_propagation(X, P)
+    np.testing.assert_array_equal(nl.predict(X, P), (AL > 0.5).astype(float))
+
+
+def test_cost_clips_probabilities_at_1e_minus_15():
+    # A confident wrong output costs exactly -log(1e-15); a right one -log(1 - 1e-15).
+    assert nl.compute_cost(np.array([[0.0]]), np.array([[1.0]])) == pytest.approx(-math.log(1e-15), rel=1e-15)
+    assert nl.compute_cost(np.array([[1.0]]), np.array([[1.0]])) == pytest.approx(-math.log1p(-1e-15), rel=1e-6)
+
+
+def test_cost_defaults_to_no_l2_term():
+    P, X, Y = random_network(5, [2, 3, 1], 7)
+    AL, _ = nl.forward_propagation(X, P)
+    assert nl.compute_cost(AL, Y, P) == nl.compute_cost(AL, Y, P, lambd=0.0)
+    assert nl.compute_cost(AL, Y, P, lambd=1.0) > nl.compute_cost(AL, Y, P)

@@ -7,6 +7,7 @@ import importlib.metadata
 import importlib.resources
 import inspect
 import re
+import subprocess
 import sys
 import tomllib
 import types
@@ -84,6 +85,20 @@ def test_public_functions_have_type_hints(qualname, func):
             continue
         assert parameter.annotation is not inspect.Parameter.empty, f"{qualname}({name}) has no hint"
     assert signature.return_annotation is not inspect.Signature.empty, f"{qualname} has no return hint"
+
+
+def test_package_all_is_the_union_of_the_modules_all():
+    # plotting and notebook stay submodules (plotting needs matplotlib): not re-exported.
+    exported = {name for module in SUBMODULES if module not in ("plotting", "notebook")
+                for name in _module(module).__all__}
+    assert exported == set(PUBLIC)
+
+
+def test_mypy_reports_no_error():
+    result = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found" in result.stdout
 
 
 def test_py_typed_ships():
