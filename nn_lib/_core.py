@@ -10,6 +10,10 @@ check call them directly on data they have already checked.
 Notation, as in the notes: ``X`` has shape ``(n_x, m)``, one example per column;
 ``Y`` has shape ``(1, m)``; layer ``l`` has weights ``W{l}`` of shape
 ``(n_l, n_{l-1})`` and biases ``b{l}`` of shape ``(n_l, 1)``.
+
+``M.mT`` is the transpose :math:`M^T` of a matrix, and sums over examples run
+over the last axis. Written this way, the same lines also serve a stack of
+networks (arrays with a leading axis, one network per seed) trained at once.
 """
 
 from __future__ import annotations
@@ -209,15 +213,15 @@ def backward_propagation(Y: Array, cache: ForwardCache, lambd: float = 0.0) -> d
     """
     A, Z, D, p, parameters = cache.A, cache.Z, cache.D, cache.keep_prob, cache.parameters
     L = len(Z) - 1
-    m = Y.shape[1]
+    m = Y.shape[-1]
     grads: dict[str, Array] = {}
     dZ = A[L] - Y
     for l in range(L, 0, -1):
         W = parameters[f"W{l}"]
-        grads[f"dW{l}"] = dZ @ A[l - 1].T / m + lambd / m * W
-        grads[f"db{l}"] = np.sum(dZ, axis=1, keepdims=True) / m
+        grads[f"dW{l}"] = dZ @ A[l - 1].mT / m + lambd / m * W
+        grads[f"db{l}"] = np.sum(dZ, axis=-1, keepdims=True) / m
         if l > 1:
-            dA = W.T @ dZ
+            dA = W.mT @ dZ
             if D[l - 1] is not None:
                 dA = dA * D[l - 1] / p[l - 1]
             dZ = dA * (Z[l - 1] > 0)

@@ -369,3 +369,21 @@ def test_cost_defaults_to_no_l2_term():
     AL, _ = nl.forward_propagation(X, P)
     assert nl.compute_cost(AL, Y, P) == nl.compute_cost(AL, Y, P, lambd=0.0)
     assert nl.compute_cost(AL, Y, P, lambd=1.0) > nl.compute_cost(AL, Y, P)
+
+
+@given(seeds, layer_dims(max_layers=4, max_width=6), st.integers(1, 9), st.sampled_from([0.0, 0.7]))
+@FAST
+def test_core_on_a_stack_of_networks_equals_each_network_alone(seed, dims, m, lambd):
+    from nn_lib import _core
+
+    networks = [random_network(seed + k, dims, m) for k in range(3)]
+    X, Y = networks[0][1], networks[0][2]
+    stacked = {key: np.stack([P[key] for P, _, _ in networks]) for key in networks[0][0]}
+    AL, cache = _core.forward_propagation(X, stacked)
+    grads = _core.backward_propagation(Y, cache, lambd)
+    for k, (P, _, _) in enumerate(networks):
+        AL_k, cache_k = _core.forward_propagation(X, P)
+        grads_k = _core.backward_propagation(Y, cache_k, lambd)
+        np.testing.assert_allclose(AL[k], AL_k, rtol=1e-13, atol=1e-300)
+        for key, value in grads_k.items():
+            np.testing.assert_allclose(grads[key][k], value, rtol=1e-12, atol=1e-14)
