@@ -171,7 +171,7 @@ def _gradapprox_batched(cache: ForwardCache, Y: Array, lambd: float, epsilon: fl
         W = params[f"W{l}"]
         n, n_prev = W.shape
         # steps[s, c]: how row r of Z^[l] moves when entry (r, c) moves by sign s.
-        steps = epsilon * sign[..., np.newaxis] * np.vstack([A[l - 1], np.ones((1, m))])
+        steps = epsilon * sign[..., np.newaxis] * np.concatenate([A[l - 1], np.ones((1, m))])
         W_next = params[f"W{l + 1}"] if l < L else None
         # costs[r, s, c]: the cost when entry (r, c) of [W | b] has moved by sign s.
         costs = np.empty((n, 2, n_prev + 1))
@@ -267,9 +267,9 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
         if not np.isfinite(cache.Z[L]).all():  # type: ignore[arg-type]
             raise ValueError("parameters: expected parameters whose forward pass stays "
                              "finite, got logits that overflow float64")
-        if grads is None:
-            grads = _core.backward_propagation(Y, cache, lambd)
-        grad = _core.gradients_to_vector(check_grads(grads, params), layout)
+        grads = (_core.backward_propagation(Y, cache, lambd) if grads is None
+                 else check_grads(grads, params))
+        grad = _core.gradients_to_vector(grads, layout)
         try:
             gradapprox = (_gradapprox_loop if method == "loop" else _gradapprox_batched)(
                 cache, Y, lambd, epsilon)
@@ -278,9 +278,9 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
     if not np.isfinite(gradapprox).all():
         raise ValueError(f"epsilon: expected a step whose perturbed costs stay finite, got "
                          f"{epsilon!r}, with which a perturbed forward pass overflows")
-    ends = np.cumsum([int(np.prod(shape)) for _, shape in layout])[:-1]
-    blocks = {key: _equation_4(g, a) for (key, _), g, a
-              in zip(layout, np.split(grad, ends), np.split(gradapprox, ends))}
+    grad_blocks = _core.vector_to_dictionary(grad, layout)
+    approx_blocks = _core.vector_to_dictionary(gradapprox, layout)
+    blocks = {key: _equation_4(grad_blocks[key], approx_blocks[key]) for key, _ in layout}
     return GradientCheckResult(_equation_4(grad, gradapprox), blocks, grad, gradapprox, layout,
                                threshold)
 
