@@ -7,9 +7,6 @@ independent computation, never with its own output.
 
 from __future__ import annotations
 
-from decimal import Decimal, localcontext
-from fractions import Fraction
-
 import numpy as np
 from hypothesis import strategies as st
 
@@ -148,64 +145,3 @@ def rel_diff(a, b) -> float:
 
 def flatten(d: dict, keys: list[str]) -> np.ndarray:
     return np.concatenate([np.ravel(d[k]) for k in keys])
-
-
-# ---------------------------------------------------------------------------
-# Equation 3 without rounding: rational network, 50-digit logarithms
-# ---------------------------------------------------------------------------
-
-def decimal_softplus(x: Decimal) -> Decimal:
-    """log(1 + e^x) to the current decimal precision, for any x (log1p of a tiny e^-|x|
-    by its series, which a plain logarithm of 1 + e^-|x| would round to 0)."""
-    t = (-abs(x)).exp()
-    tail = t - t * t / 2 + t * t * t / 3 if t < Decimal("1e-20") else (1 + t).ln()
-    return max(x, Decimal(0)) + tail
-
-
-def _exact_cost(X, Y, parameters, L, lambd, masks, keep_prob):
-    """J(theta) of float64 data and parameters, computed exactly up to the softplus,
-    which is taken with 50-digit decimals. Every float64 is an exact binary fraction."""
-    A = X
-    for l in range(1, L + 1):
-        W, b = parameters[f"W{l}"], parameters[f"b{l}"]
-        Z = [[sum((W[r][k] * A[k][j] for k in range(len(A))), b[r][0]) for j in range(len(A[0]))]
-             for r in range(len(W))]
-        if l < L:
-            A = [[max(z, Fraction(0)) for z in row] for row in Z]
-            if masks is not None and masks[l] is not None:
-                A = [[a * int(d) / keep_prob for a, d in zip(row, mask_row)]
-                     for row, mask_row in zip(A, masks[l])]
-    m = len(Y[0])
-    total = Decimal(0)
-    for z, y in zip(Z[0], Y[0]):
-        x = z if y == 0 else -z  # the loss of one example is softplus((1 - 2y) z)
-        total += decimal_softplus(Decimal(x.numerator) / Decimal(x.denominator))
-    squares = sum(w * w for l in range(1, L + 1) for row in parameters[f"W{l}"] for w in row)
-    l2 = Fraction(lambd) / (2 * m) * squares
-    return total / m + Decimal(l2.numerator) / Decimal(l2.denominator)
-
-
-def exact_gradapprox(X, Y, parameters, epsilon, lambd=0.0, masks=None, keep_prob=1.0):
-    """Equation 3 for every parameter, in the order W1 (row by row), b1, W2, ..., with the
-    perturbed networks evaluated in exact rational arithmetic: the only roundings are
-    those of the 50-digit softplus and of the final conversion to float64."""
-    L = len(parameters) // 2
-    exact = {key: [[Fraction(v) for v in row] for row in np.asarray(value)]
-             for key, value in parameters.items()}
-    data = [[Fraction(v) for v in row] for row in X]
-    labels = [[int(v) for v in row] for row in Y]
-    step, p = Fraction(epsilon), Fraction(keep_prob)
-    gradapprox = []
-    with localcontext() as context:
-        context.prec = 50
-        for key in [f"{kind}{l}" for l in range(1, L + 1) for kind in "Wb"]:
-            for r, row in enumerate(exact[key]):
-                for c, value in enumerate(row):
-                    costs = []
-                    for sign in (1, -1):
-                        row[c] = value + sign * step
-                        costs.append(_exact_cost(data, labels, exact, L, lambd, masks, p))
-                    row[c] = value
-                    gradapprox.append(float((costs[0] - costs[1])
-                                            / (2 * Decimal(step.numerator) / Decimal(step.denominator))))
-    return np.array(gradapprox)
