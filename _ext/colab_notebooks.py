@@ -105,14 +105,15 @@ def convert_roles(text: str, resolver: Resolver) -> str:
 
     def role(match: re.Match) -> str:
         name, content = match["name"], match["content"]
-        if name == "glue:text":  # split as myst-nb's PasteTextRole does: "key:format", else format "s"
-            key, fmt = content.rsplit(":", 1) if ":" in content else (content, "s")
-            return resolver.glue(key, fmt)
+        if name == "glue:text":  # "[page::]key[:format]", format "s" by default as in myst-nb
+            page, sep, rest = content.rpartition("::")
+            key, _, fmt = rest.partition(":")
+            return resolver.glue(page + sep + key, fmt or "s")
         if name == "glue":
             return resolver.glue(content, "")
         explicit = EXPLICIT_TITLE.match(content)
         title, target = (explicit["title"], explicit["target"]) if explicit else (None, content)
-        if name in ("eq", "ref", "numref", "doc") or name == "cite" or name.startswith("cite:"):
+        if name in ("eq", "ref", "numref", "doc", "cite") or name.startswith("cite:"):
             return resolver.xref(name, target.strip(), title)
         raise ConversionError(f"unsupported MyST role {{{name}}} in {match[0]!r}")
 

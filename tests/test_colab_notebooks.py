@@ -77,6 +77,18 @@ def test_glue_roles_become_the_formatted_values():
     assert out == "Accuracy 0.931 over 12 seeds, higher than before."
 
 
+def test_glue_from_another_page_with_and_without_a_format():
+    calls = []
+
+    class Recorder(FakeResolver):
+        def glue(self, key, fmt):
+            calls.append((key, fmt))
+            return "x"
+
+    cn.convert_markdown("{glue:text}`dropout.md::acc:.2f` and {glue:text}`dropout.md::n`", Recorder())
+    assert calls == [("dropout.md::acc", ".2f"), ("dropout.md::n", "s")]
+
+
 def test_a_role_that_wraps_a_line_is_still_found():
     resolver = FakeResolver()
     out = cn.convert_markdown("see {cite:t}`kingma2015adam,\nloshchilov2019` here", resolver)
