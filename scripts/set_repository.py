@@ -2,13 +2,16 @@
 """Point every derived copy of the repository address at the one in _config.yml.
 
 The repository address lives in ONE place: ``repository.url`` and
-``repository.branch`` in ``_config.yml``. These files carry copies of it:
+``repository.branch`` in ``_config.yml`` (with ``sphinx.config.colab_publish_branch``,
+the branch the built site is published to, where Colab finds the notebooks).
+These files carry copies of it:
 
 - ``pyproject.toml``: the ``[project.urls]`` table;
 - ``CITATION.cff``: ``repository-code`` and ``url`` (also in ``references``);
-- ``README.md``: the "Open in Colab" badges, the clone and pip commands;
-- ``book/*.md`` and ``book/*.ipynb``: each chapter's install cell
-  (``git+<url>@<branch>``) and the ``pip install`` line of the front page.
+- ``README.md``: the "Open in Colab" badges (``.../blob/<publish branch>/notebooks/...``),
+  the clone and pip commands;
+- ``book/*.md``: each chapter's install cell (``git+<url>@<branch>``) and the
+  ``pip install`` line of the front page.
 
 To move the book to a fork: edit ``_config.yml``, then run
 
@@ -34,6 +37,14 @@ COLAB = re.compile(r"https://colab\.research\.google\.com/github/[^/\s]+/[^/\s]+
 CFF_KEYS = re.compile(r"^([ \t]*(?:-[ \t]+)?(?:repository-code|url):[ \t]*)\"?([^\"\s]+)\"?[ \t]*$", re.MULTILINE)
 
 
+def publish_branch(config: dict) -> str:
+    """The branch the built site (with its Colab notebooks) is published to."""
+    branch = ((config.get("sphinx") or {}).get("config") or {}).get("colab_publish_branch")
+    if not isinstance(branch, str) or not re.fullmatch(r"[\w.-]+", branch):
+        raise SystemExit(f"_config.yml sphinx.config.colab_publish_branch must be a plain branch name, got {branch!r}")
+    return branch
+
+
 def canonical(root: Path) -> tuple[str, str]:
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     url = config["repository"]["url"].rstrip("/")
@@ -56,10 +67,10 @@ def previous_url(root: Path) -> str | None:
     return value.rstrip("/") if value else None
 
 
-def rewrite_text(text: str, url: str, branch: str, old: str | None) -> str:
+def rewrite_text(text: str, url: str, branch: str, old: str | None, colab_branch: str) -> str:
     owner_repo = urlparse(url).path.strip("/")
     text = GIT_SOURCE.sub(f"git+{url}@{branch}", text)
-    text = COLAB.sub(f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/", text)
+    text = COLAB.sub(f"https://colab.research.google.com/github/{owner_repo}/blob/{colab_branch}/", text)
     if old and old != url:
         text = re.sub(re.escape(old) + r"(?![\w.-])", url, text)
     return text
@@ -88,13 +99,14 @@ def rewrite_cff(text: str, url: str, old: str | None) -> str:
 
 def derived_files(root: Path) -> list[Path]:
     files = [root / "README.md", root / "CITATION.cff", root / "pyproject.toml"]
-    files += sorted((root / "book").glob("*.md")) + sorted((root / "book").glob("*.ipynb"))
+    files += sorted((root / "book").glob("*.md"))
     return [f for f in files if f.exists()]
 
 
 def plan(root: Path) -> dict[Path, str]:
     """The files whose text would change, with their new text."""
     url, branch = canonical(root)
+    colab_branch = publish_branch(yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")))
     old = previous_url(root)
     changes = {}
     for path in derived_files(root):
@@ -104,7 +116,7 @@ def plan(root: Path) -> dict[Path, str]:
         elif path.name == "CITATION.cff":
             new = rewrite_cff(text, url, old)
         else:
-            new = rewrite_text(text, url, branch, old)
+            new = rewrite_text(text, url, branch, old, colab_branch)
         if new != text:
             changes[path] = new
     return changes

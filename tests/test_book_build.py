@@ -14,6 +14,7 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlparse
 
 import nbformat
 import pytest
@@ -265,6 +266,25 @@ def test_every_figure_has_alt_text(book_build):
                 "set mystnb: image: alt: in the cell metadata"
             )
             assert not alt.startswith("_images/") and not alt.endswith(".png"), f"{docname}: alt text is a file name"
+
+
+def test_colab_buttons_open_the_generated_notebooks(book_build, chapters, book_config):
+    """Each chapter's Colab link names notebooks/<chapter>.ipynb on the publishing branch, a file of the built site."""
+    repo = urlparse(book_config["repository"]["url"]).path.strip("/")
+    branch = book_config["sphinx"]["config"]["colab_publish_branch"]
+    colab = book_config["launch_buttons"]["colab_url"].rstrip("/")
+    prefix = f"{colab}/github/{repo}/blob/{branch}/"
+    for docname in toc_docnames():
+        html = (book_build.html / f"{docname}.html").read_text(encoding="utf-8")
+        links = set(re.findall(r'href="(https://colab\.research\.google\.com/[^"]*)"', html))
+        chapter = docname.removeprefix("book/")
+        if chapter not in chapters:
+            assert not links, f"{docname}: a Colab link on a page that is not a chapter: {links}"
+            continue
+        expected = f"{prefix}notebooks/{chapter}.ipynb"
+        assert links == {expected}, f"{docname}: Colab links {links}, expected {expected}"
+        path = expected.removeprefix(prefix)
+        assert (book_build.html / path).is_file(), f"{docname}: the Colab button names {path}, not a file of the built site"
 
 
 # ------------------------------------------------------------ the checks themselves

@@ -1,15 +1,16 @@
-"""Every chapter notebook runs top to bottom in a Colab-like environment.
+"""Every generated Colab notebook runs top to bottom in a Colab-like environment.
 
-A fresh virtual environment holds only what a Colab runtime gives us here:
-Python, NumPy, matplotlib and ipykernel (installed from PyPI). No myst-nb, no
-nn_lib. A kernelspec for it is registered in a temporary JUPYTER_PATH, and each
-chapter's committed ``.ipynb`` runs with nbclient, INCLUDING the install cell
-(nbclient would skip cells tagged ``skip-execution``; Colab does not, so
-neither do we). The install cell reads ``NN_LIB_SOURCE``: the test points it
-at a copy of this checkout, so nn_lib is installed from local files (not
-editable) exactly as Colab installs it from the repository.
+A fresh virtual environment holds only what a Colab runtime ships, at Colab's
+versions: the pins in ``tests/colab-runtime.txt`` (installed from PyPI). No
+myst-nb, no nn_lib. A kernelspec for it is registered in a temporary
+JUPYTER_PATH, and each chapter's notebook as the build publishes it
+(``_build/html/notebooks/<chapter>.ipynb`` of the shared ``book_build``) runs
+with nbclient, INCLUDING the install cell. The install cell reads
+``NN_LIB_SOURCE``: the test points it at a copy of this checkout, so nn_lib is
+installed from local files (not editable) as Colab installs it from the
+repository at the pinned commit.
 
-Not skipped in CI; it needs PyPI for the three packages.
+Not skipped in CI; it needs PyPI for the pinned packages.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from conftest import ROOT, chapter_names, in_ci, warm_matplotlib_cache
 pytestmark = pytest.mark.colab
 
 KERNEL_NAME = "nn-lib-colab-test"
-COLAB_PACKAGES = ["numpy", "matplotlib", "ipykernel"]
+COLAB_PINS = ROOT / "tests" / "colab-runtime.txt"
 # What a reader's clone of the repository holds; left out of the copy of the checkout.
 NOT_IN_A_CLONE = shutil.ignore_patterns(
     ".git", ".venv", "_build", "build", "test-output", "*.egg-info", "__pycache__",
@@ -43,7 +44,7 @@ def _python_in(venv: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def colab_env(tmp_path_factory):
-    """A fresh venv with numpy, matplotlib and ipykernel, and a kernelspec for it."""
+    """A fresh venv with Colab's pinned packages, and a kernelspec for it."""
     base = tmp_path_factory.mktemp("colab")
     venv = base / "venv"
     # The base interpreter, not this virtual environment's packages.
@@ -51,11 +52,11 @@ def colab_env(tmp_path_factory):
     subprocess.run([python, "-m", "venv", str(venv)], check=True, timeout=300)
     vpython = _python_in(venv)
     install = subprocess.run(
-        [str(vpython), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *COLAB_PACKAGES],
+        [str(vpython), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", str(COLAB_PINS)],
         capture_output=True, text=True, timeout=900,
     )
     if install.returncode != 0:
-        message = f"could not install {COLAB_PACKAGES} from PyPI:\n{install.stdout}\n{install.stderr}"
+        message = f"could not install {COLAB_PINS.name} from PyPI:\n{install.stdout}\n{install.stderr}"
         if in_ci():
             pytest.fail(message)
         pytest.skip(message)
@@ -84,10 +85,31 @@ def _importable(python: Path, module: str) -> bool:
     return subprocess.run([str(python), "-c", f"import {module}"], capture_output=True, cwd="/").returncode == 0
 
 
+def colab_pins() -> dict[str, str]:
+    """``{package: version}`` from tests/colab-runtime.txt."""
+    pins = {}
+    for line in COLAB_PINS.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            assert version, f"{COLAB_PINS.name}: {line!r} is not pinned with =="
+            pins[name.strip().lower()] = version.strip()
+    return pins
+
+
+def test_the_pins_are_dated_and_cover_what_the_chapters_need():
+    text = COLAB_PINS.read_text(encoding="utf-8")
+    assert re.search(r"read \d{4}-\d{2}-\d{2}", text), "the pins must say when Colab's list was read"
+    assert {"numpy", "matplotlib", "ipykernel", "ipython", "nbformat"} <= set(colab_pins())
+
+
 def test_the_environment_is_like_colab(colab_env):
-    assert _importable(colab_env["python"], "numpy")
-    assert _importable(colab_env["python"], "matplotlib")
-    assert not _importable(colab_env["python"], "myst_nb"), "myst_nb must not be importable: the glue fallback is under test"
+    python = colab_env["python"]
+    for package, version in colab_pins().items():
+        show = subprocess.run([str(python), "-m", "pip", "show", package], capture_output=True, text=True)
+        installed = re.search(r"^Version: (\S+)$", show.stdout, re.MULTILINE)
+        assert installed and installed.group(1) == version, f"{package}: {installed and installed.group(1)}, Colab has {version}"
+    assert not _importable(python, "myst_nb"), "myst_nb must not be importable: the glue fallback is under test"
 
 
 def _run_notebook(path: Path, env: dict) -> nbformat.NotebookNode:
@@ -129,7 +151,7 @@ def _figures(nb: nbformat.NotebookNode) -> int:
     )
 
 
-def test_every_chapter_runs_in_a_colab_like_runtime(colab_env, monkeypatch):
+def test_every_chapter_runs_in_a_colab_like_runtime(colab_env, book_build, monkeypatch):
     monkeypatch.setenv("JUPYTER_PATH", str(colab_env["jupyter_path"]))
     monkeypatch.setenv("NN_LIB_SOURCE", str(colab_env["source"]))
     monkeypatch.delenv("PYTHONPATH", raising=False)
@@ -140,8 +162,8 @@ def test_every_chapter_runs_in_a_colab_like_runtime(colab_env, monkeypatch):
 
     failures = []
     for chapter in chapter_names():
-        path = ROOT / "book" / f"{chapter}.ipynb"
-        assert path.exists(), f"{chapter}: no paired notebook {path}"
+        path = book_build.html / "notebooks" / f"{chapter}.ipynb"
+        assert path.exists(), f"{chapter}: the build wrote no Colab notebook {path}"
         try:
             nb = _run_notebook(path, colab_env)
         except Exception as exc:  # CellExecutionError, timeouts: report and go on to the next chapter

@@ -1,9 +1,10 @@
 """The repository address lives in one place, and every copy agrees with it.
 
-The one place: ``repository.url`` and ``repository.branch`` in ``_config.yml``.
-The copies: ``pyproject.toml`` [project.urls], ``CITATION.cff``, the README's
-Colab badges and commands, every chapter's install cell (``.md`` and
-``.ipynb``) and the front page's ``pip install`` line.
+The one place: ``repository.url`` and ``repository.branch`` in ``_config.yml``
+(and ``sphinx.config.colab_publish_branch``, where the built site and its Colab
+notebooks are published). The copies: ``pyproject.toml`` [project.urls],
+``CITATION.cff``, the README's Colab badges and commands, every chapter's
+install cell and the front page's ``pip install`` line.
 ``scripts/set_repository.py`` rewrites the copies after a change.
 
 Also: the README starts with the two commands, and ``.ci/run`` runs exactly
@@ -20,7 +21,6 @@ import tomllib
 from pathlib import Path
 from urllib.parse import urlparse
 
-import jupytext
 import pytest
 import yaml
 
@@ -42,6 +42,25 @@ TEST_COMMAND = "python3 -m venv .venv && .venv/bin/pip install -r requirements.t
 GIT_SOURCE = re.compile(r"git\+https?://[^\s\"'`)\\]+")
 COLAB_LINK = re.compile(r"https://colab\.research\.google\.com/github/[^\s\"')\]]+")
 GITHUB_LINK = re.compile(r"https://github\.com/[^\s\"')\]>]+")
+CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+def first_code_cell(markdown: str) -> tuple[str, list[str]] | None:
+    """The source and tags of the first ``{code-cell}`` of a MyST notebook (``:tags: [...]`` option lines)."""
+    match = CODE_CELL.search(markdown)
+    if match is None:
+        return None
+    lines = match.group(1).split("\n")
+    tags: list[str] = []
+    while lines and re.match(r"^:[\w-]+:", lines[0]):
+        option = re.match(r"^:tags:\s*\[(.*)\]\s*$", lines.pop(0))
+        if option:
+            tags += [t.strip().strip("'\"") for t in option.group(1).split(",") if t.strip()]
+    return "\n".join(lines).strip(), tags
+
+
+def publish_branch(config: dict) -> str:
+    return config["sphinx"]["config"]["colab_publish_branch"]
 
 
 def disagreements(root: Path) -> list[str]:
@@ -51,6 +70,7 @@ def disagreements(root: Path) -> list[str]:
     branch = config["repository"]["branch"]
     owner_repo = urlparse(url).path.strip("/")
     git_source = f"git+{url}@{branch}"
+    colab_branch = publish_branch(config)
     found: list[str] = []
 
     def expect(condition: bool, message: str) -> None:
@@ -78,24 +98,23 @@ def disagreements(root: Path) -> list[str]:
             if key in ref:
                 expect(ref[key] == url, f"CITATION.cff: references {ref.get('title')!r} {key} {ref[key]!r}, expected {url!r}")
 
-    # Every chapter's install cell, in the .md and in the .ipynb.
+    # Every chapter's install cell (the Colab notebooks pin it to the commit that built them).
     expected_cell = INSTALL_CELL.format(url=url, branch=branch)
     for chapter in chapter_names(root):
-        for suffix in (".md", ".ipynb"):
-            path = root / "book" / f"{chapter}{suffix}"
-            if not path.exists():
-                found.append(f"book/{chapter}{suffix}: missing")
-                continue
-            code_cells = [c for c in jupytext.read(path).cells if c.cell_type == "code"]
-            if not code_cells:
-                found.append(f"book/{chapter}{suffix}: no code cell")
-                continue
-            first = code_cells[0]
-            expect(first.source.strip() == expected_cell, f"book/{chapter}{suffix}: the first code cell is not the standard install cell for {git_source}")
-            expect("skip-execution" in first.metadata.get("tags", []), f"book/{chapter}{suffix}: the install cell is not tagged skip-execution")
+        path = root / "book" / f"{chapter}.md"
+        if not path.exists():
+            found.append(f"book/{chapter}.md: missing")
+            continue
+        first = first_code_cell(path.read_text(encoding="utf-8"))
+        if first is None:
+            found.append(f"book/{chapter}.md: no code cell")
+            continue
+        source, tags = first
+        expect(source == expected_cell, f"book/{chapter}.md: the first code cell is not the standard install cell for {git_source}")
+        expect("skip-execution" in tags, f"book/{chapter}.md: the install cell is not tagged skip-execution")
 
     # Any other git+ source in the book (the front page's pip install line).
-    for path in sorted((root / "book").glob("*.md")) + sorted((root / "book").glob("*.ipynb")):
+    for path in sorted((root / "book").glob("*.md")):
         for source in GIT_SOURCE.findall(path.read_text(encoding="utf-8")):
             expect(source == git_source, f"book/{path.name}: {source!r}, expected {git_source!r}")
 
@@ -103,7 +122,7 @@ def disagreements(root: Path) -> list[str]:
     readme = (root / "README.md").read_text(encoding="utf-8")
     colab_links = set(COLAB_LINK.findall(readme))
     expected_links = {
-        f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/book/{chapter}.ipynb"
+        f"https://colab.research.google.com/github/{owner_repo}/blob/{colab_branch}/notebooks/{chapter}.ipynb"
         for chapter in chapter_names(root)
     }
     expect(colab_links == expected_links, f"README.md: Colab links {sorted(colab_links - expected_links)} unexpected, {sorted(expected_links - colab_links)} missing")
@@ -175,9 +194,11 @@ def test_the_fork_command_rewrites_every_copy(tmp_path):
     assert disagreements(tmp_path) == [], disagreements(tmp_path)
     assert script.main(["--root", str(tmp_path), "--check"]) == 0
     readme = (tmp_path / "README.md").read_text(encoding="utf-8")
-    assert f"colab.research.google.com/github/someone-else/my-fork/blob/{fork_branch}/book/" in readme
+    colab_branch = publish_branch(yaml.safe_load(config_text))
+    assert f"colab.research.google.com/github/someone-else/my-fork/blob/{colab_branch}/notebooks/" in readme
     assert original not in readme
-    assert original not in (tmp_path / "book" / "dropout.ipynb").read_text(encoding="utf-8")
+    assert original not in (tmp_path / "book" / "dropout.md").read_text(encoding="utf-8")
+    assert f"git+{fork}@{fork_branch}" in (tmp_path / "book" / "dropout.md").read_text(encoding="utf-8")
     # The rest of pyproject.toml is untouched.
     before = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     after = tomllib.loads((tmp_path / "pyproject.toml").read_text(encoding="utf-8"))
@@ -185,10 +206,16 @@ def test_the_fork_command_rewrites_every_copy(tmp_path):
     assert before == after
 
 
-def test_every_chapter_notebook_is_tracked_in_git():
-    """The Colab button opens book/<chapter>.ipynb from the repository: it must be committed."""
+def test_one_source_per_chapter():
+    """The Colab notebooks are generated by the build (notebooks/ in the site): no .ipynb is committed beside a chapter."""
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
-    tracked = set(subprocess.run(["git", "ls-files", "book"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split())
-    missing = [f"book/{c}.ipynb" for c in chapter_names() if f"book/{c}.ipynb" not in tracked]
-    assert not missing, f"not committed: {missing}"
+    tracked = subprocess.run(["git", "ls-files", "book"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    notebooks = [path for path in tracked if path.endswith(".ipynb")]
+    assert not notebooks, f"committed notebooks beside the MyST sources: {notebooks}"
+
+
+def test_first_code_cell_reads_the_cell_and_its_tags():
+    text = "# T\n\n```{code-cell} ipython3\n:tags: [skip-execution, hide-input]\n\nimport os\n```\n\n```{code-cell} ipython3\nx = 1\n```\n"
+    assert first_code_cell(text) == ("import os", ["skip-execution", "hide-input"])
+    assert first_code_cell("no cells") is None
