@@ -192,7 +192,7 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
     if list(layer_dims) != shapes:
         raise ValueError(f"layer_dims: expected {shapes} to match the parameters, "
                          f"got {list(layer_dims)!r}")
-    probs = _core.keep_probabilities(check_keep_prob(keep_prob, L), L)
+    keep_prob = check_keep_prob(keep_prob, L)
     m = X.shape[1]
 
     optimizer._prepare(params)
@@ -217,7 +217,7 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
             show = print_every is not None and epoch % print_every == 0
             total = 0.0
             for Xb, Yb in batches:
-                _, cache = _core.forward_propagation(Xb, params, probs, dropout_rng)
+                _, cache = _core.forward_propagation(Xb, params, keep_prob, dropout_rng)
                 if record or show or record_steps:
                     # Equation 2 with m the number of training examples, whatever the batch.
                     cost = _core.compute_cost_from_logits(cache.Z[L], Yb)  # type: ignore[arg-type]

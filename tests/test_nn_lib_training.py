@@ -90,6 +90,22 @@ def test_one_full_batch_epoch_is_one_gradient_descent_step():
     assert result.epochs.tolist() == [0]
 
 
+def test_one_full_batch_epoch_with_dropout_uses_the_dropout_stream_mask():
+    # The third stream of the seed draws the mask, as the notes draw it: D = (U < keep_prob).
+    X, Y = _data(30)
+    rng = np.random.default_rng(3)
+    P0 = {"W1": rng.normal(size=(4, 2)), "b1": rng.normal(size=(4, 1)) * 0.3,
+          "W2": rng.normal(size=(1, 4)), "b2": np.array([[0.1]])}
+    result = nl.train(X, Y, [2, 4, 1], optimizer=nl.GradientDescent(0.5), num_epochs=1,
+                      keep_prob=0.6, lambd=0.2, parameters=P0, seed=9)
+    dropout_stream = np.random.default_rng(np.random.SeedSequence(9).spawn(3)[2])
+    mask = dropout_stream.random((4, 30)) < 0.6
+    grads = ref_backward_one_hidden(X, Y, P0, lambd=0.2, mask=mask, keep_prob=0.6)
+    for key in P0:
+        np.testing.assert_allclose(result.parameters[key], P0[key] - 0.5 * grads["d" + key],
+                                   rtol=1e-12, atol=1e-14)
+
+
 def test_logistic_regression_with_a_schedule_by_hand():
     # L = 1: dW = (a - y) x^T / m, db = mean(a - y); rates 0.1 then 0.05 (ExponentialDecay(0.5))
     X = np.array([[0.5, -1.0, 2.0, 0.0], [1.0, 1.0, -0.5, 0.3]])
