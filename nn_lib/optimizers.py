@@ -89,6 +89,8 @@ class Optimizer(Validated):
         parameters : dict of str to ndarray
             The blocks the next updates will receive, e.g. ``W1, b1, ..., WL, bL``.
         """
+        if not isinstance(parameters, Mapping) or not parameters:
+            raise TypeError(f"parameters: expected a non-empty dict of arrays, got {parameters!r:.80}")
         self.t = 0
         self._shapes = {name: np.shape(p) for name, p in parameters.items()}
         for state in self.state_names:

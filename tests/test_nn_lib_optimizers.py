@@ -216,6 +216,12 @@ def test_initialize_creates_zeros_shaped_like_each_block(make):
             assert held["d" + name].shape == block.shape and not held["d" + name].any()
 
 
+@pytest.mark.parametrize("bad", [[np.zeros(2)], {}, None])
+def test_initialize_refuses_anything_but_a_dict_of_blocks(bad):
+    with pytest.raises(TypeError, match="^parameters: expected a non-empty dict"):
+        nl.Adam().initialize(bad)
+
+
 def test_adam_corrected_moments_by_hand():
     opt = nl.Adam(0.01, beta1=0.8, beta2=0.9)
     with pytest.raises(ValueError, match="^t: "):
