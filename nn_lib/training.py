@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 import sys
 import time
@@ -231,7 +232,7 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
                 # gradient estimates the gradient of the same full-batch cost.
                 grads = _core.backward_propagation(Yb, cache, lambd * Xb.shape[1] / m)
                 params = optimizer._take_step(params, grads)
-            if not _finite(params, optimizer) or ((record or show) and not np.isfinite(total)):
+            if not _finite(params, optimizer) or ((record or show) and not math.isfinite(total)):
                 raise FloatingPointError(
                     f"train: the parameters or the cost stopped being finite at epoch {epoch}; "
                     f"the learning rate {optimizer.learning_rate} is probably too large")
