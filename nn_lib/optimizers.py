@@ -129,7 +129,11 @@ class Optimizer(Validated):
 
     def update(self, parameters: Mapping[str, Array], grads: Mapping[str, Array]
                ) -> dict[str, Array]:
-        """Take one step: return the updated parameters.
+        """Take one step: return the updated parameters (the notes' ``update_parameters_with_*``).
+
+        Checks the arrays, calls :meth:`initialize` if the state does not belong
+        to these blocks yet, adds 1 to ``t``, then calls :meth:`update_block`
+        for every block, where each optimizer's equations are.
 
         Parameters
         ----------
@@ -168,16 +172,18 @@ class Optimizer(Validated):
         self._prepare(checked_params)
         with np.errstate(over="ignore", invalid="ignore"):
             updated = self._take_step(checked_params, checked_grads)
+        # Checked once, after the step: an overflow inside it (g ** 2 above about
+        # 1.3e154, say) leaves an infinity or a NaN in the new block or in the state.
         for name, value in updated.items():
-            where = None if np.isfinite(value).all() else f"the new parameters[{name!r}]"
-            for state in self.state_names:
-                if where is None and not np.isfinite(getattr(self, state)["d" + name]).all():
-                    where = f"{state}['d{name}']"
-            if where is not None:
-                raise FloatingPointError(
-                    f"grads['d{name}']: the step overflowed float64 ({where} is not finite): "
-                    f"the run has diverged; lower the learning rate or rescale the inputs, "
-                    f"then call reset()")
+            results = {f"the new parameters[{name!r}]": value}
+            results.update({f"{state}['d{name}']": getattr(self, state)["d" + name]
+                            for state in self.state_names})
+            for where, array in results.items():
+                if not np.isfinite(array).all():
+                    raise FloatingPointError(
+                        f"grads['d{name}']: the step overflowed float64 ({where} is not "
+                        f"finite): the run has diverged; lower the learning rate or rescale "
+                        f"the inputs, then call reset()")
         return updated
 
     def _prepare(self, parameters: Mapping[str, Array]) -> None:
