@@ -132,7 +132,11 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
         ``[n_x, n_1, ..., 1]``; ``layer_dims[0]`` must equal ``n_x`` and the last entry 1.
     optimizer : Optimizer, optional
         Default ``GradientDescent(learning_rate=0.01)``. It is copied: the object you
-        pass is not modified, and the trained copy is returned in the result.
+        pass is not modified, and the trained copy is returned in the result. Every
+        mini-batch step calls its :meth:`~nn_lib.Optimizer.update_block` once per
+        block. A copy whose state belongs to these blocks (the optimizer of an
+        earlier result, passed back with its parameters) goes on from that state;
+        otherwise :meth:`~nn_lib.Optimizer.initialize` starts it afresh.
     num_epochs : int
         >= 1.
     mini_batch_size : int or None
