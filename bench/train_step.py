@@ -2,8 +2,8 @@
 
 The notes' regularization setting: a [2, 20, 3, 1] network on the 211 training
 examples of nn_lib.make_regularization_data(seed=1), learning rate 0.3, one
-step per epoch. nn_lib records the cost every 1000 epochs (the notes' interval);
-the reference computes the cost on every iteration, as the notes' loop does.
+step per epoch. Both compute and record the cost on every step, as the notes'
+loop computes it on every iteration (nn_lib: cost_every=1).
 Both run --epochs epochs (default 2000) from the same initial parameters,
 interleaved in this process; the time per step is a run's time divided by the
 number of epochs.
@@ -11,20 +11,25 @@ number of epochs.
 Target: nn_lib / reference <= 1.0. Agreement check: after a few steps from the
 same parameters both give the same parameters to 1e-10 (exit code 1 otherwise).
 
-Run: python bench/train_step.py [--repeats 7] [--epochs 2000]
+With --parts, also time the parts of one step on both sides (CPU time, best of
+9 x 500 calls): forward pass, cost, backward pass, parameter update, and the
+once-per-epoch divergence check of nn_lib.train.
+
+Run: python bench/train_step.py [--repeats 7] [--epochs 2000] [--parts]
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 
 import nn_lib
 import reference
 
 LAYER_DIMS = [2, 20, 3, 1]
 LEARNING_RATE = 0.3
-COST_EVERY = 1000
+COST_EVERY = 1
 TARGET = 1.0
 AGREEMENT_STEPS = 10
 AGREEMENT_TOLERANCE = 1e-10
@@ -34,6 +39,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--epochs", type=int, default=2000)
+    parser.add_argument("--parts", action="store_true", help="also time the parts of one step")
     args = parser.parse_args()
 
     X, Y, _, _ = nn_lib.make_regularization_data(seed=1)
@@ -72,7 +78,46 @@ def main() -> int:
     final = reference.max_difference(results["nn_lib"].parameters, results["reference"][0])
     print(f"after {args.epochs} epochs: max |nn_lib - reference| = {final:.2e}; "
           f"final cost nn_lib {results['nn_lib'].costs[-1]:.6f}")
+    if args.parts:
+        time_parts(X, Y, initial)
     return 0 if agree else 1
+
+
+def time_parts(X, Y, parameters):
+    """CPU time of each part of one step, nn_lib's internals against the reference."""
+    from nn_lib import _core, training
+
+    optimizer = nn_lib.GradientDescent(LEARNING_RATE)
+    optimizer.initialize(parameters)
+    _, cache = _core.forward_propagation(X, parameters, 1.0, None)
+    grads = _core.backward_propagation(Y, cache, 0.0)
+    AL, caches = reference.forward(X, parameters)
+    ref_grads = reference.backward(Y, caches, parameters)
+    parts = [
+        ("forward", lambda: _core.forward_propagation(X, parameters, 1.0, None),
+         lambda: reference.forward(X, parameters)),
+        ("cost", lambda: _core.compute_cost_from_logits(cache.Z[-1], Y),
+         lambda: reference.compute_cost(AL, Y)),
+        ("backward", lambda: _core.backward_propagation(Y, cache, 0.0),
+         lambda: reference.backward(Y, caches, parameters)),
+        ("update", lambda: optimizer._take_step(parameters, grads),
+         lambda: reference.update_parameters(dict(parameters), ref_grads, LEARNING_RATE)),
+        ("divergence check", lambda: training._finite(parameters, optimizer), None),
+    ]
+
+    def best(function, number=500, repeat=9):
+        times = []
+        for _ in range(repeat):
+            start = time.process_time()
+            for _ in range(number):
+                function()
+            times.append((time.process_time() - start) / number)
+        return min(times) * 1e6
+
+    print("  parts of one step, CPU time (us, best of 9 x 500 calls):")
+    for name, ours, theirs in parts:
+        print(f"    {name:<17} nn_lib {best(ours):7.1f}   reference "
+              + (f"{best(theirs):7.1f}" if theirs is not None else "      -"))
 
 
 if __name__ == "__main__":

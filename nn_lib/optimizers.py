@@ -1,77 +1,139 @@
-"""Gradient descent, momentum, RMSprop and Adam as objects that keep their own state.
+r"""Gradient descent, momentum, RMSprop and Adam, the notes' ``update_parameters_with_*``.
 
-Every optimizer updates any dict of float arrays ``{"W1": ..., "b1": ...}`` from
-a dict of gradients with the same names prefixed by ``d`` (``{"dW1": ..., "db1": ...}``).
+Every optimizer updates a dict of float arrays ``{"W1": ..., "b1": ...}`` (the
+*blocks*) from a dict of gradients with the same names prefixed by ``d``
+(``{"dW1": ..., "db1": ...}``). Its state is kept per block and keyed like the
+gradients, as in the notes: ``v["dW1"]``, ``s["db2"]``, and the step counter ``t``.
+
+A learner can follow one step by hand::
+
+    adam = Adam(learning_rate=0.01)
+    adam.initialize(parameters)          # v, s: zeros shaped like each block; t = 0
+    parameters = adam.update(parameters, grads)
+    adam.t, adam.v["dW1"], adam.s["dW1"]  # 1, (1 - beta1) dW1, (1 - beta2) dW1**2
+    v_hat, s_hat = adam.corrected()      # the bias-corrected moments of that step
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ._validation import BETA, POSITIVE, check_array
+from ._validation import BETA, POSITIVE, Constraint, Validated, check_array
 
 __all__ = ["Optimizer", "GradientDescent", "Momentum", "RMSprop", "Adam"]
 
 Array = NDArray[np.float64]
 
 
-class Optimizer:
-    """Base class: holds the learning rate and the per-parameter state.
+class Optimizer(Validated):
+    """Base class: the learning rate, the step counter ``t`` and the per-block state.
 
-    :meth:`update` validates its inputs once per call and returns new arrays;
-    the caller's arrays are never modified.
+    :meth:`update` is the public way to take a step. It checks its inputs,
+    calls :meth:`initialize` on first use (or when the blocks change), adds 1
+    to ``t``, calls :meth:`update_block` once per block and returns the new
+    blocks; the caller's arrays are never modified. :func:`nn_lib.train` and
+    :func:`nn_lib.optimizer_path` step through the same :meth:`update_block`.
 
-    **Writing an optimizer.** Subclass :class:`Optimizer` and implement
-    ``_step(parameters, grads) -> dict``, which receives validated float arrays
-    (``grads["d" + name]`` for every ``name``), must not modify them, and returns
-    the new parameters; keep per-parameter state in ``dict`` attributes (so that
-    :meth:`reset` clears it) and count steps in ``self.t``. :meth:`update`,
-    :func:`nn_lib.train` and :func:`nn_lib.optimizer_path` all call ``_step``;
-    ``train`` passes the whole network flattened into one vector named ``"theta"``.
+    **Writing an optimizer.** Subclass :class:`Optimizer` (or one of the
+    optimizers below) and
+
+    - list the names of its per-block state in ``state_names``, e.g.
+      ``("v", "s")``: :meth:`initialize` then sets ``self.v`` and ``self.s``
+      to dicts of zeros keyed like the gradients (``self.v["dW1"]``);
+    - implement :meth:`update_block`, which receives one block and its
+      gradient, updates that block's state and returns the new block (a new
+      array: never modify ``param`` or ``grad`` in place).
+
+    ``self.t`` already counts the current step when :meth:`update_block` runs.
 
     Parameters
     ----------
     learning_rate : float
         Step size :math:`\\alpha > 0`. May be changed between updates (learning-rate
         decay does that).
+
+    Attributes
+    ----------
+    t : int
+        Number of steps taken since :meth:`initialize` (0 before the first).
     """
+
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {"learning_rate": POSITIVE}
+
+    #: Names of the per-block state dicts that :meth:`initialize` creates.
+    state_names: ClassVar[tuple[str, ...]] = ()
+
+    t: int
+    _shapes: dict[str, tuple[int, ...]] | None
 
     def __init__(self, learning_rate: float) -> None:
         self.learning_rate = learning_rate
+        self.reset()
+
+    def initialize(self, parameters: Mapping[str, Array]) -> None:
+        """Start a new run: ``t = 0`` and zero state shaped like every block.
+
+        The notes' ``initialize_velocity`` and ``initialize_adam``: for every
+        name in ``state_names`` (``"v"``, ``"s"``...), the attribute of that name
+        becomes ``{"d" + name: zeros shaped like parameters[name]}``.
+        :meth:`update` calls it on first use and when the names or shapes of
+        the blocks change.
+
+        Parameters
+        ----------
+        parameters : dict of str to ndarray
+            The blocks the next updates will receive, e.g. ``W1, b1, ..., WL, bL``.
+        """
+        if not isinstance(parameters, Mapping) or not parameters:
+            raise TypeError(f"parameters: expected a non-empty dict of arrays, got {parameters!r:.80}")
         self.t = 0
-
-    @property
-    def learning_rate(self) -> float:
-        """The step size :math:`\\alpha`, a finite number > 0."""
-        return self._learning_rate
-
-    @learning_rate.setter
-    def learning_rate(self, value: float) -> None:
-        self._learning_rate = POSITIVE("learning_rate", value)
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name.lstrip('_')}={value!r}" for name, value in vars(self).items()
-                           if not isinstance(value, dict) and name != "t")
-        return f"{type(self).__name__}({fields})"
+        self._shapes = {name: np.shape(p) for name, p in parameters.items()}
+        for state in self.state_names:
+            setattr(self, state, {"d" + name: np.zeros(np.shape(p))
+                                  for name, p in parameters.items()})
 
     def reset(self) -> None:
-        """Forget the state (step counter and moving averages)."""
+        """Forget the state: ``t = 0`` and empty state dicts until the next :meth:`update`."""
         self.t = 0
-        for name, value in vars(self).items():
-            if isinstance(value, dict):
-                setattr(self, name, {})
+        self._shapes = None
+        for state in self.state_names:
+            setattr(self, state, {})
 
     def copy(self) -> Optimizer:
         """An independent copy, state included."""
         return copy.deepcopy(self)
 
+    def update_block(self, name: str, param: Array, grad: Array) -> Array:
+        """One step for one block: return the new ``param``; implemented by each optimizer.
+
+        Parameters
+        ----------
+        name : str
+            The block's name, e.g. ``"W1"``; its state is ``self.v["d" + name]``...
+        param : ndarray
+            The block, e.g. :math:`W^{[1]}`. Do not modify it.
+        grad : ndarray
+            Its gradient, e.g. :math:`dW^{[1]}`, of the same shape. Do not modify it.
+
+        Returns
+        -------
+        ndarray
+            The updated block.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must implement update_block")
+
     def update(self, parameters: Mapping[str, Array], grads: Mapping[str, Array]
                ) -> dict[str, Array]:
-        """Take one step: return the updated parameters.
+        """Take one step: return the updated parameters (the notes' ``update_parameters_with_*``).
+
+        Checks the arrays, calls :meth:`initialize` if the state does not belong
+        to these blocks yet, adds 1 to ``t``, then calls :meth:`update_block`
+        for every block, where each optimizer's equations are.
 
         Parameters
         ----------
@@ -83,7 +145,13 @@ class Optimizer:
         Returns
         -------
         dict of str to ndarray
-            New arrays; ``parameters`` is left unchanged.
+            New arrays; ``parameters`` and ``grads`` are left unchanged.
+
+        Raises
+        ------
+        FloatingPointError
+            If the step overflows float64 (a diverged run): some new block or
+            some state is no longer finite. Call :meth:`reset` before going on.
         """
         if not isinstance(parameters, Mapping) or not parameters:
             raise TypeError(f"parameters: expected a non-empty dict of arrays, got {parameters!r:.80}")
@@ -100,39 +168,46 @@ class Optimizer:
             if grad.shape != value.shape:
                 raise ValueError(f"grads['d{name}']: expected shape {value.shape} like "
                                  f"parameters[{name!r}], got shape {grad.shape}")
-            state = self._state_shape(name)
-            if state is not None and state != value.shape:
-                raise ValueError(f"parameters[{name!r}]: expected shape {state} as in earlier "
-                                 f"updates (call reset() for a new model), got {value.shape}")
             checked_params[name], checked_grads["d" + name] = value, grad
-        return self._step(checked_params, checked_grads)
+        self._prepare(checked_params)
+        with np.errstate(over="ignore", invalid="ignore"):
+            updated = self._take_step(checked_params, checked_grads)
+        # Checked once, after the step: an overflow inside it (g ** 2 above about
+        # 1.3e154, say) leaves an infinity or a NaN in the new block or in the state.
+        for name, value in updated.items():
+            results = {f"the new parameters[{name!r}]": value}
+            results.update({f"{state}['d{name}']": getattr(self, state)["d" + name]
+                            for state in self.state_names})
+            for where, array in results.items():
+                if not np.isfinite(array).all():
+                    raise FloatingPointError(
+                        f"grads['d{name}']: the step overflowed float64 ({where} is not "
+                        f"finite): the run has diverged; lower the learning rate or rescale "
+                        f"the inputs, then call reset()")
+        return updated
 
-    def _state_shape(self, name: str) -> tuple[int, ...] | None:
-        for value in vars(self).values():
-            if isinstance(value, dict) and name in value:
-                return value[name].shape
-        return None
+    def _prepare(self, parameters: Mapping[str, Array]) -> None:
+        # initialize() on first use, after reset(), and when the blocks change.
+        if self._shapes != {name: np.shape(p) for name, p in parameters.items()}:
+            self.initialize(parameters)
 
-    def _step(self, parameters: Mapping[str, Array], grads: Mapping[str, Array]
-              ) -> dict[str, Array]:
-        raise NotImplementedError
+    def _take_step(self, parameters: Mapping[str, Array], grads: Mapping[str, Array]
+                   ) -> dict[str, Array]:
+        # Unchecked: the caller has validated the arrays and called _prepare().
+        self.t += 1
+        return {name: self.update_block(name, p, grads["d" + name])
+                for name, p in parameters.items()}
 
-
-def _squared_gradient(g: Array, name: str) -> Array:
-    """``g * g``, or a FloatingPointError naming ``grads['d' + name]`` if it overflows."""
-    try:
-        with np.errstate(over="raise"):
-            return g * g
-    except FloatingPointError:
-        raise FloatingPointError(
-            f"grads['d{name}']: its square overflows float64 (an entry above about 1.3e154); "
-            f"training has diverged: lower the learning rate or rescale the inputs") from None
+    def _state_arrays(self) -> Iterator[Array]:
+        for state in self.state_names:
+            yield from getattr(self, state).values()
 
 
 class GradientDescent(Optimizer):
-    r"""Plain (mini-batch) gradient descent.
+    r"""Plain (mini-batch) gradient descent, the notes' ``update_parameters_with_gd``.
 
-    .. math:: \theta \leftarrow \theta - \alpha\, d\theta
+    .. math:: W^{[l]} \leftarrow W^{[l]} - \alpha\, dW^{[l]}, \qquad
+              b^{[l]} \leftarrow b^{[l]} - \alpha\, db^{[l]}
 
     Parameters
     ----------
@@ -143,23 +218,22 @@ class GradientDescent(Optimizer):
     def __init__(self, learning_rate: float = 0.01) -> None:
         super().__init__(learning_rate)
 
-    def _step(self, parameters: Mapping[str, Array], grads: Mapping[str, Array]
-              ) -> dict[str, Array]:
-        self.t += 1
-        lr = self.learning_rate
-        return {name: p - lr * grads["d" + name] for name, p in parameters.items()}
+    def update_block(self, name: str, param: Array, grad: Array) -> Array:
+        """:math:`W \\leftarrow W - \\alpha\\, dW` for one block."""
+        return param - self.learning_rate * grad
 
 
 class Momentum(Optimizer):
     r"""Gradient descent with momentum, in the notes' exponentially weighted form.
 
     .. math::
-        v_{d\theta} \leftarrow \beta\, v_{d\theta} + (1 - \beta)\, d\theta, \qquad
-        \theta \leftarrow \theta - \alpha\, v_{d\theta}
+        v_{dW} \leftarrow \beta\, v_{dW} + (1 - \beta)\, dW, \qquad
+        W \leftarrow W - \alpha\, v_{dW}
 
-    with :math:`v_{d\theta} = 0` before the first step (no bias correction, as
-    in the notes). PyTorch's ``SGD(momentum=mu)`` uses
-    :math:`v \leftarrow \mu v + d\theta`, :math:`\theta \leftarrow \theta - \eta v`:
+    for every block (``W1``, ``b1``, ...), with the velocity ``v["dW1"]``...
+    zero before the first step (:meth:`initialize`; no bias correction, as in
+    the notes). PyTorch's ``SGD(momentum=mu)`` uses
+    :math:`v \leftarrow \mu v + dW`, :math:`W \leftarrow W - \eta v`:
     the same iterates when :math:`\mu = \beta` and :math:`\eta = \alpha (1 - \beta)`.
 
     Parameters
@@ -168,34 +242,37 @@ class Momentum(Optimizer):
         :math:`\alpha > 0`.
     beta : float
         :math:`\beta \in [0, 1)`; 0 gives plain gradient descent.
+
+    Attributes
+    ----------
+    v : dict of str to ndarray
+        The velocities ``v["dW1"], v["db1"], ...``.
     """
 
-    def __init__(self, learning_rate: float = 0.01, beta: float = 0.9) -> None:
-        super().__init__(learning_rate)
-        self.beta = BETA("beta", beta)
-        self.v: dict[str, Array] = {}
+    _parameter_constraints = {**Optimizer._parameter_constraints, "beta": BETA}
+    state_names = ("v",)
+    v: dict[str, Array]
 
-    def _step(self, parameters: Mapping[str, Array], grads: Mapping[str, Array]
-              ) -> dict[str, Array]:
-        self.t += 1
-        beta, lr, v = self.beta, self.learning_rate, self.v
-        updated = {}
-        for name, p in parameters.items():
-            g = grads["d" + name]
-            v[name] = beta * v[name] + (1.0 - beta) * g if name in v else (1.0 - beta) * g
-            updated[name] = p - lr * v[name]
-        return updated
+    def __init__(self, learning_rate: float = 0.01, beta: float = 0.9) -> None:
+        self.beta = beta
+        super().__init__(learning_rate)
+
+    def update_block(self, name: str, param: Array, grad: Array) -> Array:
+        """The two equations above, for one block."""
+        v, dW = self.v, "d" + name
+        v[dW] = self.beta * v[dW] + (1 - self.beta) * grad
+        return param - self.learning_rate * v[dW]
 
 
 class RMSprop(Optimizer):
     r"""RMSprop (Tieleman and Hinton, 2012): divide the step by a running RMS of the gradient.
 
     .. math::
-        s_{d\theta} \leftarrow \beta\, s_{d\theta} + (1 - \beta)\, d\theta^2, \qquad
-        \theta \leftarrow \theta - \alpha\, \frac{d\theta}{\sqrt{s_{d\theta}} + \varepsilon}
+        s_{dW} \leftarrow \beta\, s_{dW} + (1 - \beta)\, dW^2, \qquad
+        W \leftarrow W - \alpha\, \frac{dW}{\sqrt{s_{dW}} + \varepsilon}
 
-    Squares and square roots are element-wise; :math:`s_{d\theta} = 0` before
-    the first step. :math:`\varepsilon` sits *outside* the square root.
+    for every block. Squares and square roots are element-wise; ``s["dW1"]``...
+    are zero before the first step. :math:`\varepsilon` sits *outside* the square root.
 
     Parameters
     ----------
@@ -205,44 +282,47 @@ class RMSprop(Optimizer):
         :math:`\beta \in [0, 1)`.
     epsilon : float
         :math:`\varepsilon > 0`, guards against division by zero.
+
+    Attributes
+    ----------
+    s : dict of str to ndarray
+        The running averages of the squared gradients, ``s["dW1"], s["db1"], ...``.
     """
+
+    _parameter_constraints = {**Optimizer._parameter_constraints, "beta": BETA,
+                              "epsilon": POSITIVE}
+    state_names = ("s",)
+    s: dict[str, Array]
 
     def __init__(self, learning_rate: float = 0.001, beta: float = 0.9,
                  epsilon: float = 1e-8) -> None:
+        self.beta = beta
+        self.epsilon = epsilon
         super().__init__(learning_rate)
-        self.beta = BETA("beta", beta)
-        self.epsilon = POSITIVE("epsilon", epsilon)
-        self.s: dict[str, Array] = {}
 
-    def _step(self, parameters: Mapping[str, Array], grads: Mapping[str, Array]
-              ) -> dict[str, Array]:
-        self.t += 1
-        beta, lr, eps, s = self.beta, self.learning_rate, self.epsilon, self.s
-        updated = {}
-        for name, p in parameters.items():
-            g = grads["d" + name]
-            g2 = _squared_gradient(g, name)
-            s[name] = beta * s[name] + (1.0 - beta) * g2 if name in s else (1.0 - beta) * g2
-            updated[name] = p - lr * g / (np.sqrt(s[name]) + eps)
-        return updated
+    def update_block(self, name: str, param: Array, grad: Array) -> Array:
+        """The two equations above, for one block."""
+        s, dW = self.s, "d" + name
+        s[dW] = self.beta * s[dW] + (1 - self.beta) * grad ** 2
+        return param - self.learning_rate * grad / (np.sqrt(s[dW]) + self.epsilon)
 
 
 class Adam(Optimizer):
     r"""Adam (Kingma and Ba, 2015): momentum and RMSprop with bias correction.
 
-    At step :math:`t = 1, 2, \dots`:
+    At step :math:`t = 1, 2, \dots`, for every block :math:`W` (``W1``, ``b1``, ...):
 
     .. math::
-        v_{d\theta} &\leftarrow \beta_1 v_{d\theta} + (1 - \beta_1)\, d\theta, &
-        \hat v_{d\theta} &= \frac{v_{d\theta}}{1 - \beta_1^t}, \\
-        s_{d\theta} &\leftarrow \beta_2 s_{d\theta} + (1 - \beta_2)\, d\theta^2, &
-        \hat s_{d\theta} &= \frac{s_{d\theta}}{1 - \beta_2^t}, \\
-        \theta &\leftarrow \theta - \alpha\, \frac{\hat v_{d\theta}}{\sqrt{\hat s_{d\theta}} + \varepsilon}.
+        v_{dW} &\leftarrow \beta_1 v_{dW} + (1 - \beta_1)\, dW, &
+        v^{corrected}_{dW} &= \frac{v_{dW}}{1 - \beta_1^t}, \\
+        s_{dW} &\leftarrow \beta_2 s_{dW} + (1 - \beta_2)\, dW^2, &
+        s^{corrected}_{dW} &= \frac{s_{dW}}{1 - \beta_2^t}, \\
+        W &\leftarrow W - \alpha\, \frac{v^{corrected}_{dW}}{\sqrt{s^{corrected}_{dW}} + \varepsilon}.
 
     The second moment is corrected with :math:`\beta_2` (the notes wrongly use
     :math:`\beta_1`) and :math:`\varepsilon` is added *after* the square root
     (the notes put it inside). At :math:`t = 1` the step is
-    :math:`\alpha\, d\theta / (|d\theta| + \varepsilon)`: about :math:`\alpha`
+    :math:`\alpha\, dW / (|dW| + \varepsilon)`: about :math:`\alpha`
     against the sign of every gradient component.
 
     Parameters
@@ -255,35 +335,49 @@ class Adam(Optimizer):
         :math:`\beta_2 \in [0, 1)`, decay of the second moment.
     epsilon : float
         :math:`\varepsilon > 0`.
+
+    Attributes
+    ----------
+    v, s : dict of str to ndarray
+        The first and second moments ``v["dW1"], s["dW1"], ...``, before correction.
     """
+
+    _parameter_constraints = {**Optimizer._parameter_constraints, "beta1": BETA, "beta2": BETA,
+                              "epsilon": POSITIVE}
+    state_names = ("v", "s")
+    v: dict[str, Array]
+    s: dict[str, Array]
 
     def __init__(self, learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
                  epsilon: float = 1e-8) -> None:
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
         super().__init__(learning_rate)
-        self.beta1 = BETA("beta1", beta1)
-        self.beta2 = BETA("beta2", beta2)
-        self.epsilon = POSITIVE("epsilon", epsilon)
-        self.v: dict[str, Array] = {}
-        self.s: dict[str, Array] = {}
 
-    def _step(self, parameters: Mapping[str, Array], grads: Mapping[str, Array]
-              ) -> dict[str, Array]:
-        self.t += 1
-        beta1, beta2, eps, v, s = self.beta1, self.beta2, self.epsilon, self.v, self.s
-        correction1 = 1.0 - beta1 ** self.t
-        correction2 = 1.0 - beta2 ** self.t
-        lr = self.learning_rate
-        updated = {}
-        for name, p in parameters.items():
-            g = grads["d" + name]
-            g2 = _squared_gradient(g, name)
-            if name in v:
-                v[name] = beta1 * v[name] + (1.0 - beta1) * g
-                s[name] = beta2 * s[name] + (1.0 - beta2) * g2
-            else:
-                v[name] = (1.0 - beta1) * g
-                s[name] = (1.0 - beta2) * g2
-            v_hat = v[name] / correction1
-            s_hat = s[name] / correction2
-            updated[name] = p - lr * v_hat / (np.sqrt(s_hat) + eps)
-        return updated
+    def update_block(self, name: str, param: Array, grad: Array) -> Array:
+        """The three lines of the equations above, for one block at step ``self.t``."""
+        v, s, t, dW = self.v, self.s, self.t, "d" + name
+        v[dW] = self.beta1 * v[dW] + (1 - self.beta1) * grad
+        s[dW] = self.beta2 * s[dW] + (1 - self.beta2) * grad ** 2
+        v_corrected = v[dW] / (1 - self.beta1 ** t)
+        s_corrected = s[dW] / (1 - self.beta2 ** t)
+        return param - self.learning_rate * v_corrected / (np.sqrt(s_corrected) + self.epsilon)
+
+    def corrected(self) -> tuple[dict[str, Array], dict[str, Array]]:
+        r"""The bias-corrected moments of the last step, :math:`v/(1-\beta_1^t)` and :math:`s/(1-\beta_2^t)`.
+
+        Returns
+        -------
+        v_corrected, s_corrected : dict of str to ndarray
+            Keyed like ``v`` and ``s`` (``"dW1"``, ...).
+
+        Raises
+        ------
+        ValueError
+            Before the first step (``t = 0``), where the corrections divide by zero.
+        """
+        if self.t == 0:
+            raise ValueError("t: expected at least one step before the bias correction, got t = 0")
+        return ({key: value / (1 - self.beta1 ** self.t) for key, value in self.v.items()},
+                {key: value / (1 - self.beta2 ** self.t) for key, value in self.s.items()})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 import sys
 import time
@@ -11,12 +12,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import (NONNEGATIVE, Integer, Seed, check_X_Y, check_array,
-                          check_parameters, check_rng, check_seed)
+from ._validation import (NONNEGATIVE, Boolean, Integer, OneOf, OrNone, Seed, check_array,
+                          check_parameters, check_rng, check_seed, check_X_Y, validate_params)
 from .initializers import INITIALIZATION_METHODS, initialize_parameters
-from .gradient_checking import _layout, _views
 from . import _core
-from .network import check_masks as _check_masks
+from .network import check_keep_prob
 from .optimizers import GradientDescent, Optimizer
 from .schedules import Schedule
 
@@ -32,6 +32,7 @@ def _mini_batches(X: Array, Y: Array, size: int, rng: np.random.Generator
     return [(X[:, k:k + size], Y[:, k:k + size]) for k in range(0, X.shape[1], size)]
 
 
+@validate_params(mini_batch_size=Integer(1))
 def random_mini_batches(X: ArrayLike, Y: ArrayLike, mini_batch_size: int = 64,
                         seed: Seed = None) -> list[tuple[Array, Array]]:
     r"""Shuffle the examples, then cut them into mini-batches.
@@ -58,7 +59,6 @@ def random_mini_batches(X: ArrayLike, Y: ArrayLike, mini_batch_size: int = 64,
     list of (ndarray of shape (n_x, b), ndarray of shape (1, b))
     """
     X, Y = check_X_Y(X, Y)
-    mini_batch_size = Integer(1)("mini_batch_size", mini_batch_size)
     return _mini_batches(X, Y, mini_batch_size, check_rng("seed", seed))
 
 
@@ -81,9 +81,10 @@ class TrainingResult:
     learning_rates : ndarray of shape (num_epochs,)
         The learning rate used in each epoch.
     optimizer : Optimizer
-        The optimizer after training. Its state is kept for the parameters
-        flattened into one vector under the name ``"theta"``, in the order of
-        :func:`nn_lib.dictionary_to_vector`.
+        The optimizer after training, with its state per parameter block, keyed
+        like the gradients: ``t`` (the number of steps taken) and, depending on the
+        optimizer, ``v["dW1"], v["db1"], ..., s["dWL"], s["dbL"]``, each shaped like
+        its block. Pass it (and ``parameters``) back to :func:`train` to go on.
     """
 
     parameters: dict[str, Array]
@@ -102,6 +103,9 @@ def _seed_sequence(seed: Seed) -> list[np.random.Generator]:
     return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3)]
 
 
+@validate_params(num_epochs=Integer(1), mini_batch_size=OrNone(Integer(1)), lambd=NONNEGATIVE,
+                 initialization=OneOf(*INITIALIZATION_METHODS), cost_every=Integer(1),
+                 record_steps=Boolean(), print_every=OrNone(Integer(1)))
 def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
           optimizer: Optimizer | None = None, num_epochs: int = 1000,
           mini_batch_size: int | None = None, lambd: float = 0.0,
@@ -128,7 +132,11 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
         ``[n_x, n_1, ..., 1]``; ``layer_dims[0]`` must equal ``n_x`` and the last entry 1.
     optimizer : Optimizer, optional
         Default ``GradientDescent(learning_rate=0.01)``. It is copied: the object you
-        pass is not modified, and the trained copy is returned in the result.
+        pass is not modified, and the trained copy is returned in the result. Every
+        mini-batch step calls its :meth:`~nn_lib.Optimizer.update_block` once per
+        block. A copy whose state belongs to these blocks (the optimizer of an
+        earlier result, passed back with its parameters) goes on from that state;
+        otherwise :meth:`~nn_lib.Optimizer.initialize` starts it afresh.
     num_epochs : int
         >= 1.
     mini_batch_size : int or None
@@ -171,28 +179,16 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
         raise TypeError(f"optimizer: expected an nn_lib Optimizer such as Adam(), "
                         f"got {type(optimizer).__name__}")
     optimizer = optimizer.copy()
-    num_epochs = Integer(1)("num_epochs", num_epochs)
-    if mini_batch_size is not None:
-        mini_batch_size = Integer(1)("mini_batch_size", mini_batch_size)
-    lambd = NONNEGATIVE("lambd", lambd)
-    cost_every = Integer(1)("cost_every", cost_every)
-    if print_every is not None:
-        print_every = Integer(1)("print_every", print_every)
     if lr_schedule is not None and not callable(lr_schedule):
         raise TypeError(f"lr_schedule: expected a callable (learning_rate0, epoch) -> rate, "
                         f"got {lr_schedule!r}")
-    if initialization not in INITIALIZATION_METHODS:
-        raise ValueError(f"initialization: expected one of {INITIALIZATION_METHODS}, "
-                         f"got {initialization!r}")
-    if not isinstance(record_steps, (bool, np.bool_)):
-        raise TypeError(f"record_steps: expected True or False, got {record_steps!r}")
     init_rng, shuffle_rng, dropout_rng = _seed_sequence(seed)
     if parameters is None:
         parameters = initialize_parameters(layer_dims, method=initialization, seed=init_rng)
         if layer_dims[-1] != 1:
             raise ValueError(f"layer_dims: expected last entry 1 (one sigmoid output unit), "
                              f"got {list(layer_dims)!r}")
-    params = {key: value.copy() for key, value in check_parameters(parameters).items()}
+    params = check_parameters(parameters)
     L = len(params) // 2
     shapes = [params["W1"].shape[1]] + [params[f"W{l}"].shape[0] for l in range(1, L + 1)]
     if shapes[0] != X.shape[0]:
@@ -201,72 +197,72 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
     if list(layer_dims) != shapes:
         raise ValueError(f"layer_dims: expected {shapes} to match the parameters, "
                          f"got {list(layer_dims)!r}")
-    probs = _core.keep_probabilities(keep_prob, L)
+    keep_prob = check_keep_prob(keep_prob, L)
     m = X.shape[1]
 
-    # The optimizer updates one flat vector theta, in place; params holds views into it,
-    # and the backward pass writes into views of one flat gradient, so a step costs a
-    # fixed number of NumPy calls whatever the depth of the network.
-    layout = _layout(params)
-    theta = np.concatenate([params[key].ravel() for key, _ in layout])
-    params = _views(theta, layout)
-    dtheta = np.empty_like(theta)
-    grads_out = {"d" + key: view for key, view in _views(dtheta, layout).items()}
-    state = optimizer._state_shape("theta")
-    if state is not None and state != theta.shape:
-        raise ValueError(f"optimizer: its state holds {state[0]} parameters from an earlier run, "
-                         f"this network has {theta.size}; pass a new optimizer or call reset()")
-    # The L2 term of equation 2 uses the training-set size m in every step, so each
-    # mini-batch gradient estimates the gradient of the same full-batch cost.
-    l2 = lambd / m
-    penalty_scale = lambd / (2 * m)
+    optimizer._prepare(params)
     learning_rate0 = optimizer.learning_rate
     costs, epochs, step_costs, rates = [], [], [], np.empty(num_epochs)
     full_batch = [(X, Y)]
     started = time.perf_counter()
-    for epoch in range(num_epochs):
-        if lr_schedule is not None:
-            rate = lr_schedule(learning_rate0, epoch)
-            if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 < rate < np.inf:
-                raise ValueError(f"lr_schedule: expected a finite learning rate > 0, got {rate!r} "
-                                 f"at epoch {epoch}")
-            optimizer.learning_rate = float(rate)
-        rates[epoch] = optimizer.learning_rate
-        batches = (full_batch if mini_batch_size is None
-                   else _mini_batches(X, Y, mini_batch_size, shuffle_rng))
-        record = epoch % cost_every == 0 or epoch == num_epochs - 1
-        show = print_every is not None and epoch % print_every == 0
-        total = 0.0
-        for Xb, Yb in batches:
-            _, cache = _core.forward_propagation(Xb, params, probs, dropout_rng)
-            if record or show or record_steps:
-                cost = _core.compute_cost_from_logits(cache.Z[L], Yb)  # type: ignore[arg-type]
-                if lambd:
-                    cost += penalty_scale * _core.l2_penalty(params, 2.0, 1)
-                total += cost * Xb.shape[1]
-                if record_steps:
-                    step_costs.append(cost)
-            _backward(Yb, cache, l2, out=grads_out)
-            theta[...] = optimizer._step({"theta": theta}, {"dtheta": dtheta})["theta"]
-        # One reduction per epoch: NaN or infinity anywhere in theta makes the sum non-finite.
-        if not np.isfinite(np.add.reduce(theta)) or ((record or show) and not np.isfinite(total)):
-            raise FloatingPointError(
-                f"train: the parameters or the cost stopped being finite at epoch {epoch}; "
-                f"the learning rate {optimizer.learning_rate} is probably too large")
-        if record or show:
-            cost = total / m
-            if record:
-                costs.append(cost)
-                epochs.append(epoch)
-            if show:
-                print(f"epoch {epoch:>6d}  cost {cost:.6f}  "
-                      f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
-    return TrainingResult(parameters={key: value.copy() for key, value in params.items()}, costs=np.array(costs),
+    # A diverging run is detected once per epoch, below; until then NumPy's warnings
+    # about overflow would only come before that error and say less.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(num_epochs):
+            if lr_schedule is not None:
+                rate = lr_schedule(learning_rate0, epoch)
+                if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 < rate < np.inf:
+                    raise ValueError(f"lr_schedule: expected a finite learning rate > 0, got {rate!r} "
+                                     f"at epoch {epoch}")
+                optimizer.learning_rate = float(rate)
+            rates[epoch] = optimizer.learning_rate
+            batches = (full_batch if mini_batch_size is None
+                       else _mini_batches(X, Y, mini_batch_size, shuffle_rng))
+            record = epoch % cost_every == 0 or epoch == num_epochs - 1
+            show = print_every is not None and epoch % print_every == 0
+            total = 0.0
+            for Xb, Yb in batches:
+                _, cache = _core.forward_propagation(Xb, params, keep_prob, dropout_rng)
+                if record or show or record_steps:
+                    # Equation 2 with m the number of training examples, whatever the batch.
+                    cost = _core.compute_cost_from_logits(cache.Z[L], Yb)  # type: ignore[arg-type]
+                    if lambd:
+                        cost += _core.l2_penalty(params, lambd, m)
+                    total += cost * Xb.shape[1]
+                    if record_steps:
+                        step_costs.append(cost)
+                # backward_propagation adds (lambd / batch size) W to dW; the L2 term of
+                # equation 2 asks for (lambd / m) W in every step, so that each mini-batch
+                # gradient estimates the gradient of the same full-batch cost.
+                grads = _core.backward_propagation(Yb, cache, lambd * Xb.shape[1] / m)
+                params = optimizer._take_step(params, grads)
+            if not _finite(params, optimizer) or ((record or show) and not math.isfinite(total)):
+                raise FloatingPointError(
+                    f"train: the parameters or the cost stopped being finite at epoch {epoch}; "
+                    f"the learning rate {optimizer.learning_rate} is probably too large")
+            if record or show:
+                cost = total / m
+                if record:
+                    costs.append(cost)
+                    epochs.append(epoch)
+                if show:
+                    print(f"epoch {epoch:>6d}  cost {cost:.6f}  "
+                          f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+    return TrainingResult(parameters=params, costs=np.array(costs),
                           epochs=np.array(epochs, dtype=np.int64), learning_rates=rates,
                           optimizer=optimizer,
                           step_costs=np.array(step_costs) if record_steps else None)
 
 
+def _finite(parameters: Mapping[str, Array], optimizer: Optimizer) -> bool:
+    """True when no parameter and no state of the optimizer holds NaN or infinity."""
+    # One sum over everything (a NaN or an infinity anywhere makes it non-finite): a
+    # reduction per block would cost more than a small epoch's optimizer steps.
+    arrays = [a.ravel() for a in (*parameters.values(), *optimizer._state_arrays())]
+    return bool(np.isfinite(np.add.reduce(np.concatenate(arrays))))
+
+
+@validate_params(num_steps=Integer(0))
 def optimizer_path(grad: Callable[[Array], ArrayLike], theta0: ArrayLike, optimizer: Optimizer,
                    num_steps: int) -> Array:
     r"""Run an optimizer on a function of a vector and return every iterate.
@@ -281,7 +277,9 @@ def optimizer_path(grad: Callable[[Array], ArrayLike], theta0: ArrayLike, optimi
     theta0 : array_like of shape (d,)
         Starting point.
     optimizer : Optimizer
-        Copied before use; the object passed in is not modified.
+        Copied before use; the object passed in is not modified. Each step is
+        ``optimizer.update({"theta": theta}, {"dtheta": grad(theta)})``, so the
+        state is keyed ``"dtheta"`` (``v["dtheta"]``).
     num_steps : int
         >= 0.
 
@@ -289,9 +287,15 @@ def optimizer_path(grad: Callable[[Array], ArrayLike], theta0: ArrayLike, optimi
     -------
     ndarray of shape (num_steps + 1, d)
         ``theta0`` followed by each iterate.
+
+    Raises
+    ------
+    ValueError
+        If ``grad`` returns NaN or infinity (the path has diverged).
+    FloatingPointError
+        If a step overflows (see :meth:`Optimizer.update`).
     """
     theta = check_array("theta0", theta0, ndim=1)
-    num_steps = Integer(0)("num_steps", num_steps)
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer: expected an nn_lib Optimizer, got {type(optimizer).__name__}")
     if not callable(grad):
@@ -300,6 +304,6 @@ def optimizer_path(grad: Callable[[Array], ArrayLike], theta0: ArrayLike, optimi
     path = [theta]
     for _ in range(num_steps):
         g = check_array("grad(theta)", grad(theta), ndim=1, rows=theta.shape[0])
-        theta = optimizer._step({"theta": theta}, {"dtheta": g})["theta"]
+        theta = optimizer.update({"theta": theta}, {"dtheta": g})["theta"]
         path.append(theta)
     return np.array(path)

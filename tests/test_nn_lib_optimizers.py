@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -47,7 +48,8 @@ def test_momentum_three_steps_by_hand():
     for g, want in zip([2.0, -1.0, 0.5], expected):
         theta = _step(opt, theta, [g])
         assert theta[0] == pytest.approx(want, rel=1e-14)
-    assert opt.v["w"][0] == pytest.approx(0.122, rel=1e-14)
+    assert opt.v["dw"][0] == pytest.approx(0.122, rel=1e-14)
+    assert opt.t == 3
 
 
 def test_rmsprop_three_steps_by_hand():
@@ -100,22 +102,195 @@ def test_adam_first_step_moves_by_learning_rate_against_the_gradient(theta, g, n
     assert abs(step) == pytest.approx(alpha, rel=1e-4, abs=1e-13)
 
 
-# Above ~1.3e154 the square of g overflows and Adam refuses the gradient (tested below).
+# Above ~1.3e154 the square of g overflows and update refuses the step (tested below).
 @given(g=st.floats(5e-324, 1e150), negative=st.booleans())
 @settings(max_examples=60, deadline=None)
 def test_adam_first_step_never_exceeds_learning_rate_and_has_the_right_sign(g, negative):
     g = -g if negative else g
-    with np.errstate(over="ignore"):
-        new = _step(nl.Adam(learning_rate=0.5), [0.0], [g])[0]
+    new = _step(nl.Adam(learning_rate=0.5), [0.0], [g])[0]
     assert abs(new) <= 0.5 * (1 + 1e-12)
     assert new == 0.0 or math.copysign(1.0, new) == -math.copysign(1.0, g)
 
 
-@pytest.mark.parametrize("make", [lambda: nl.Adam(0.1), lambda: nl.RMSprop(0.1, epsilon=1e-8)])
-def test_adam_and_rmsprop_refuse_gradients_whose_square_overflows(make):
-    # |g| > ~1.3e154: g * g is inf in float64, which would silently give a zero step.
-    with pytest.raises(FloatingPointError, match=r"^grads\['dw'\]"):
-        _step(make(), [0.0], [1e200])
+def test_adam_adds_epsilon_outside_the_square_root():
+    # g = 1e-8 = epsilon: the first step is alpha g / (|g| + eps) = alpha / 2. With epsilon
+    # inside the root (the notes' bug 2) it would be alpha g / sqrt(g^2 + eps), about 1e-4 alpha.
+    assert _step(nl.Adam(0.1, epsilon=1e-8), [0.0], [1e-8])[0] == pytest.approx(-0.05, rel=1e-12)
+    assert _step(nl.RMSprop(0.1, beta=0.0, epsilon=1e-8), [0.0], [1e-8])[0] == pytest.approx(
+        -0.05, rel=1e-12)
+
+
+def test_defaults_are_the_notes_and_papers_values():
+    gd, momentum, rmsprop, adam = nl.GradientDescent(), nl.Momentum(), nl.RMSprop(), nl.Adam()
+    assert gd.learning_rate == 0.01
+    assert (momentum.learning_rate, momentum.beta) == (0.01, 0.9)
+    assert (rmsprop.learning_rate, rmsprop.beta, rmsprop.epsilon) == (0.001, 0.9, 1e-8)
+    assert (adam.learning_rate, adam.beta1, adam.beta2, adam.epsilon) == (0.001, 0.9, 0.999, 1e-8)
+
+
+# ---------------------------------------------------------------------------
+# Per-block state, as in the notes: initialize, then v["dW1"], s["db1"], t
+# ---------------------------------------------------------------------------
+
+BLOCKS = {"W1": [[0.5, -1.0], [2.0, 0.25]], "b1": [[0.1], [-0.3]], "W2": [[1.5, -0.5]], "b2": [[0.0]]}
+GRADIENTS = [
+    {"dW1": [[0.2, -0.4], [1.0, 3.0]], "db1": [[-0.5], [0.05]], "dW2": [[2.0, -1.0]], "db2": [[0.3]]},
+    {"dW1": [[-0.1, 0.6], [0.5, -2.0]], "db1": [[0.5], [0.02]], "dW2": [[-1.0, 0.5]], "db2": [[-0.2]]},
+    {"dW1": [[0.3, 0.3], [-0.7, 1.0]], "db1": [[-0.1], [0.4]], "dW2": [[0.25, 4.0]], "db2": [[0.9]]},
+    {"dW1": [[1.0, -1.0], [0.0, 0.5]], "db1": [[0.2], [-0.6]], "dW2": [[-3.0, 0.1]], "db2": [[0.0]]},
+]
+
+
+def _entries(block):
+    """(row, column, value) of every entry of a nested list."""
+    return [(i, j, x) for i, row in enumerate(block) for j, x in enumerate(row)]
+
+
+def _by_hand(kind, steps, alpha, beta1=0.9, beta2=0.999, eps=1e-8):
+    """The notes' update_parameters_with_*, one scalar at a time in plain Python floats.
+
+    Returns the parameters and the state dicts v, s (keyed dW1, db1, ...) after ``steps``."""
+    params = {name: [list(row) for row in block] for name, block in BLOCKS.items()}
+    v = {"d" + name: [[0.0] * len(row) for row in block] for name, block in BLOCKS.items()}
+    s = {"d" + name: [[0.0] * len(row) for row in block] for name, block in BLOCKS.items()}
+    for t, grads in enumerate(GRADIENTS[:steps], start=1):
+        for name in params:
+            key = "d" + name
+            for i, j, g in _entries(grads[key]):
+                if kind == "gd":
+                    step = g
+                elif kind == "momentum":
+                    v[key][i][j] = beta1 * v[key][i][j] + (1 - beta1) * g
+                    step = v[key][i][j]
+                elif kind == "rmsprop":
+                    s[key][i][j] = beta1 * s[key][i][j] + (1 - beta1) * g * g
+                    step = g / (math.sqrt(s[key][i][j]) + eps)
+                else:
+                    v[key][i][j] = beta1 * v[key][i][j] + (1 - beta1) * g
+                    s[key][i][j] = beta2 * s[key][i][j] + (1 - beta2) * g * g
+                    v_corrected = v[key][i][j] / (1 - beta1 ** t)
+                    s_corrected = s[key][i][j] / (1 - beta2 ** t)
+                    step = v_corrected / (math.sqrt(s_corrected) + eps)
+                params[name][i][j] -= alpha * step
+    return params, v, s
+
+
+@pytest.mark.parametrize("kind, make, state_names", [
+    ("gd", lambda: nl.GradientDescent(0.1), ()),
+    ("momentum", lambda: nl.Momentum(0.1, beta=0.8), ("v",)),
+    ("rmsprop", lambda: nl.RMSprop(0.01, beta=0.7, epsilon=1e-3), ("s",)),
+    ("adam", lambda: nl.Adam(0.01, beta1=0.8, beta2=0.9, epsilon=1e-3), ("v", "s")),
+])
+def test_each_update_matches_the_notes_equations_block_by_block(kind, make, state_names):
+    opt = make()
+    hyper = {"momentum": dict(beta1=0.8), "rmsprop": dict(beta1=0.7, eps=1e-3),
+             "adam": dict(beta1=0.8, beta2=0.9, eps=1e-3)}.get(kind, {})
+    assert opt.state_names == state_names
+    params = {name: np.array(block) for name, block in BLOCKS.items()}
+    for steps, grads in enumerate(GRADIENTS, start=1):
+        params = opt.update(params, {key: np.array(g) for key, g in grads.items()})
+        assert opt.t == steps
+        want, v, s = _by_hand(kind, steps, opt.learning_rate, **hyper)
+        for name in BLOCKS:
+            np.testing.assert_allclose(params[name], want[name], rtol=1e-13, atol=1e-15)
+        for state, expected in (("v", v), ("s", s)):
+            if state in state_names:
+                held = getattr(opt, state)
+                assert sorted(held) == sorted(GRADIENTS[0])
+                for key in expected:
+                    np.testing.assert_allclose(held[key], expected[key], rtol=1e-13, atol=1e-300)
+
+
+@pytest.mark.parametrize("make", [nl.GradientDescent, nl.Momentum, nl.RMSprop, nl.Adam])
+def test_initialize_creates_zeros_shaped_like_each_block(make):
+    opt = make()
+    params = {name: np.array(block) for name, block in BLOCKS.items()}
+    assert opt.t == 0 and all(getattr(opt, state) == {} for state in opt.state_names)
+    opt.update(params, {key: np.array(g) for key, g in GRADIENTS[0].items()})
+    opt.initialize(params)
+    assert opt.t == 0
+    for state in opt.state_names:
+        held = getattr(opt, state)
+        assert sorted(held) == ["dW1", "dW2", "db1", "db2"]
+        for name, block in params.items():
+            assert held["d" + name].shape == block.shape and not held["d" + name].any()
+
+
+@pytest.mark.parametrize("bad", [[np.zeros(2)], {}, None])
+def test_initialize_refuses_anything_but_a_dict_of_blocks(bad):
+    with pytest.raises(TypeError, match="^parameters: expected a non-empty dict"):
+        nl.Adam().initialize(bad)
+
+
+def test_adam_corrected_moments_by_hand():
+    opt = nl.Adam(0.01, beta1=0.8, beta2=0.9)
+    with pytest.raises(ValueError, match="^t: "):
+        opt.corrected()
+    params = {name: np.array(block) for name, block in BLOCKS.items()}
+    for steps in (1, 2, 3):
+        params = opt.update(params, {k: np.array(g) for k, g in GRADIENTS[steps - 1].items()})
+        _, v, s = _by_hand("adam", steps, 0.01, beta1=0.8, beta2=0.9)
+        v_hat, s_hat = opt.corrected()
+        for key in v:
+            np.testing.assert_allclose(v_hat[key], np.array(v[key]) / (1 - 0.8 ** steps), rtol=1e-13)
+            np.testing.assert_allclose(s_hat[key], np.array(s[key]) / (1 - 0.9 ** steps), rtol=1e-13)
+    # at t = 1 the corrections undo the zero start exactly: v_hat = dW, s_hat = dW^2
+    first = nl.Adam()
+    first.update({"w": np.array([1.0, 2.0])}, {"dw": np.array([0.5, -3.0])})
+    v_hat, s_hat = first.corrected()
+    np.testing.assert_allclose(v_hat["dw"], [0.5, -3.0], rtol=1e-13)
+    np.testing.assert_allclose(s_hat["dw"], [0.25, 9.0], rtol=1e-12)
+
+
+class SignGD(nl.Optimizer):
+    """theta <- theta - alpha sign(dtheta): an optimizer written through the public extension point."""
+
+    def update_block(self, name, param, grad):
+        return param - self.learning_rate * np.sign(grad)
+
+
+class CountingMomentum(nl.Optimizer):
+    """PyTorch-style momentum u <- mu u + g with its own state dict, and a record of t."""
+
+    state_names = ("u",)
+
+    def __init__(self, learning_rate, mu):
+        super().__init__(learning_rate)
+        self.mu, self.seen = mu, []
+
+    def update_block(self, name, param, grad):
+        self.seen.append((self.t, name))
+        self.u["d" + name] = self.mu * self.u["d" + name] + grad
+        return param - self.learning_rate * self.u["d" + name]
+
+
+def test_a_subclass_through_update_block():
+    new = SignGD(0.5).update({"a": np.array([1.0, -2.0, 3.0]), "b": np.array([[4.0]])},
+                             {"da": np.array([2.0, -1e-9, 0.0]), "db": np.array([[-7.0]])})
+    np.testing.assert_array_equal(new["a"], [0.5, -1.5, 3.0])
+    np.testing.assert_array_equal(new["b"], [[4.5]])
+    opt = CountingMomentum(0.1, mu=0.5)
+    params = {"w": np.array([1.0]), "c": np.array([0.0])}
+    for g in (2.0, 4.0):
+        params = opt.update(params, {"dw": np.array([g]), "dc": np.array([-g])})
+    # u = 2, then 0.5 * 2 + 4 = 5: w = 1 - 0.2 - 0.5
+    assert params["w"][0] == pytest.approx(0.3, rel=1e-15)
+    assert opt.u["dc"][0] == -5.0
+    assert opt.seen == [(1, "w"), (1, "c"), (2, "w"), (2, "c")]
+
+
+@pytest.mark.parametrize("make, params, grads, where", [
+    (lambda: nl.GradientDescent(10.0), [1e308], [-1e308], r"the new parameters\['w'\]"),
+    (lambda: nl.Momentum(10.0), [1e308], [-1e308], r"the new parameters\['w'\]"),
+    # |g| > ~1.3e154: g ** 2 overflows; the step itself would silently be 0 or NaN
+    (lambda: nl.Adam(0.1), [0.0], [1e200], r"s\['dw'\]"),
+    (lambda: nl.RMSprop(0.1), [0.0], [1e200], r"s\['dw'\]"),
+])
+def test_an_update_that_overflows_is_a_clear_error_without_warnings(make, params, grads, where):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(FloatingPointError, match=rf"^grads\['dw'\]: .*{where} is not finite"):
+            _step(make(), params, grads)
 
 
 # ---------------------------------------------------------------------------
@@ -219,18 +394,24 @@ def test_reset_clears_state(make):
         _step(opt, [1.0, 2.0], g)
     opt.reset()
     assert opt.t == 0
-    assert all(value == {} for value in vars(opt).values() if isinstance(value, dict))
+    assert all(getattr(opt, state) == {} for state in opt.state_names)
     np.testing.assert_array_equal(_step(opt, [1.0, 2.0], [0.3, -0.7]), first)
 
 
-@pytest.mark.parametrize("make", OPTIMIZERS[1:])
-def test_shape_change_between_updates_raises(make):
-    opt = make()
-    _step(opt, [1.0, 2.0], [0.1, 0.1])
-    with pytest.raises(ValueError, match=r"^parameters\['w'\]"):
-        _step(opt, [1.0, 2.0, 3.0], [0.1, 0.1, 0.1])
-    opt.reset()
-    assert _step(opt, [1.0, 2.0, 3.0], [0.1, 0.1, 0.1]).shape == (3,)
+@pytest.mark.parametrize("make", OPTIMIZERS)
+def test_new_blocks_start_a_new_run(make):
+    # a change of shape or of names calls initialize(): t = 0 and zero state, as a new optimizer
+    for second in ({"w": [1.0, 2.0, 3.0]}, {"u": [1.0, 2.0]}):
+        opt, fresh = make(), make()
+        for g in ([0.1, 0.1], [0.3, -0.2]):
+            _step(opt, [1.0, 2.0], g)
+        name = next(iter(second))
+        grads = {"d" + name: np.full(len(second[name]), 0.25)}
+        np.testing.assert_array_equal(opt.update(second, grads)[name],
+                                      fresh.update(second, grads)[name])
+        assert opt.t == 1
+        for state in opt.state_names:
+            assert list(getattr(opt, state)) == ["d" + name]
 
 
 @pytest.mark.parametrize("make", OPTIMIZERS)
@@ -270,8 +451,8 @@ def test_learning_rate_can_change_between_updates():
     assert theta[0] == pytest.approx(1.0 - 0.1 - 0.01, rel=1e-15)
 
 
-def test_base_optimizer_has_no_step():
-    with pytest.raises(NotImplementedError):
+def test_base_optimizer_has_no_update_block():
+    with pytest.raises(NotImplementedError, match="update_block"):
         nl.Optimizer(0.1).update({"w": np.zeros(1)}, {"dw": np.zeros(1)})
 
 
@@ -297,7 +478,6 @@ def test_schedules_by_hand():
     assert nl.ExponentialDecay(0.5)(0.8, 3) == pytest.approx(0.1, rel=1e-15)
     assert nl.ExponentialDecay(1.0)(0.8, 50) == 0.8
     assert nl.ExponentialDecay()(1.0, 2) == pytest.approx(0.95 ** 2, rel=1e-15)
-    assert nl.ConstantLearningRate()(0.7, 99) == 0.7
 
 
 @given(lr0=st.floats(1e-6, 10.0), epoch=st.integers(0, 10_000), rate=st.floats(0.0, 10.0),

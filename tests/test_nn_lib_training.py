@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+import warnings
 
 import numpy as np
 import pytest
@@ -86,6 +88,22 @@ def test_one_full_batch_epoch_is_one_gradient_descent_step():
         np.testing.assert_array_equal(P0[key], saved[key])  # the caller's dict is untouched
     assert result.costs[0] == pytest.approx(ref_cost(X, Y, P0, lambd=0.3), rel=1e-12)
     assert result.epochs.tolist() == [0]
+
+
+def test_one_full_batch_epoch_with_dropout_uses_the_dropout_stream_mask():
+    # The third stream of the seed draws the mask, as the notes draw it: D = (U < keep_prob).
+    X, Y = _data(30)
+    rng = np.random.default_rng(3)
+    P0 = {"W1": rng.normal(size=(4, 2)), "b1": rng.normal(size=(4, 1)) * 0.3,
+          "W2": rng.normal(size=(1, 4)), "b2": np.array([[0.1]])}
+    result = nl.train(X, Y, [2, 4, 1], optimizer=nl.GradientDescent(0.5), num_epochs=1,
+                      keep_prob=0.6, lambd=0.2, parameters=P0, seed=9)
+    dropout_stream = np.random.default_rng(np.random.SeedSequence(9).spawn(3)[2])
+    mask = dropout_stream.random((4, 30)) < 0.6
+    grads = ref_backward_one_hidden(X, Y, P0, lambd=0.2, mask=mask, keep_prob=0.6)
+    for key in P0:
+        np.testing.assert_allclose(result.parameters[key], P0[key] - 0.5 * grads["d" + key],
+                                   rtol=1e-12, atol=1e-14)
 
 
 def test_logistic_regression_with_a_schedule_by_hand():
@@ -290,10 +308,21 @@ def test_zero_initialization_never_breaks_symmetry():
     assert r.parameters["b3"][0, 0] != 0.0
 
 
-def test_divergence_raises_floating_point_error():
+def test_divergence_raises_an_error_naming_the_epoch_without_warnings():
     X, Y = _data(20)
-    with np.errstate(all="ignore"), pytest.raises(FloatingPointError, match="learning rate"):
-        nl.train(X * 100, Y, [2, 10, 1], optimizer=nl.GradientDescent(1e300), num_epochs=5, seed=0)
+    run = lambda epochs: nl.train(X * 100, Y, [2, 10, 1], optimizer=nl.GradientDescent(1e300),
+                                  num_epochs=epochs, cost_every=1000, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # NumPy's overflow warnings would come first
+        with pytest.raises(FloatingPointError, match="learning rate") as info:
+            run(50)
+    epoch = int(re.search(r"at epoch (\d+)", str(info.value)).group(1))
+    # the epoch named is the first whose parameters are not finite
+    with np.errstate(all="ignore"):
+        before = run(epoch).parameters if epoch else None
+        with pytest.raises(FloatingPointError, match=f"at epoch {epoch};"):
+            run(epoch + 1)
+    assert before is None or all(np.isfinite(p).all() for p in before.values())
 
 
 def test_adam_on_the_notes_two_moons_setup_reaches_90_percent():
@@ -309,11 +338,14 @@ def test_non_positive_scheduled_rate_is_refused():
         nl.train(X, Y, [2, 3, 1], num_epochs=2, lr_schedule=lambda lr0, epoch: -1.0, seed=0)
 
 
-def test_optimizer_with_state_for_another_network_is_refused():
+def test_optimizer_with_state_for_another_network_starts_afresh():
     X, Y = _data(20)
-    previous = nl.train(X, Y, [2, 5, 1], optimizer=nl.Adam(), num_epochs=1, seed=0).optimizer
-    with pytest.raises(ValueError, match="^optimizer"):
-        nl.train(X, Y, [2, 3, 1], optimizer=previous, num_epochs=1, seed=0)
+    previous = nl.train(X, Y, [2, 5, 1], optimizer=nl.Adam(0.01), num_epochs=3, seed=0).optimizer
+    again = nl.train(X, Y, [2, 3, 1], optimizer=previous, num_epochs=2, seed=0)
+    fresh = nl.train(X, Y, [2, 3, 1], optimizer=nl.Adam(0.01), num_epochs=2, seed=0)
+    assert again.optimizer.t == 2 and previous.t == 3
+    for key in fresh.parameters:
+        np.testing.assert_array_equal(again.parameters[key], fresh.parameters[key])
 
 
 def test_continuing_with_the_returned_optimizer_and_parameters():
@@ -325,6 +357,98 @@ def test_continuing_with_the_returned_optimizer_and_parameters():
                     parameters=half.parameters, seed=0)
     for key in four.parameters:
         np.testing.assert_array_equal(rest.parameters[key], four.parameters[key])
+
+
+def test_step_costs_are_kept_when_costs_are_recorded_less_often():
+    # Full-batch gradient descent: step k's cost is J(theta_k) before its update.
+    X, Y = _data(30)
+    rng = np.random.default_rng(5)
+    P = {"W1": rng.normal(size=(4, 2)), "b1": rng.normal(size=(4, 1)) * 0.3,
+         "W2": rng.normal(size=(1, 4)), "b2": np.array([[0.1]])}
+    r = nl.train(X, Y, [2, 4, 1], optimizer=nl.GradientDescent(0.5), num_epochs=5, lambd=0.2,
+                 parameters=P, cost_every=3, record_steps=True, seed=0)
+    expected = []
+    for _ in range(5):
+        expected.append(ref_cost(X, Y, P, lambd=0.2))
+        grads = ref_backward_one_hidden(X, Y, P, lambd=0.2)
+        P = {key: value - 0.5 * grads["d" + key] for key, value in P.items()}
+    np.testing.assert_allclose(r.step_costs, expected, rtol=1e-12)
+    assert r.epochs.tolist() == [0, 3, 4]
+    np.testing.assert_allclose(r.costs, np.array(expected)[[0, 3, 4]], rtol=1e-12)
+
+
+@pytest.mark.parametrize("make, state_names", [
+    (lambda: nl.GradientDescent(0.1), ()), (lambda: nl.Momentum(0.1), ("v",)),
+    (lambda: nl.RMSprop(0.01), ("s",)), (lambda: nl.Adam(0.01), ("v", "s")),
+])
+def test_the_returned_optimizer_holds_one_state_entry_per_block(make, state_names):
+    X, Y = _data(30)
+    r = nl.train(X, Y, [2, 4, 3, 1], optimizer=make(), num_epochs=3, mini_batch_size=8, seed=0)
+    assert r.optimizer.t == 3 * 4
+    keys = ["dW1", "db1", "dW2", "db2", "dW3", "db3"]
+    for state in state_names:
+        held = getattr(r.optimizer, state)
+        assert list(held) == keys
+        for key in keys:
+            assert held[key].shape == r.parameters[key[1:]].shape
+            assert np.isfinite(held[key]).all() and held[key].any()
+
+
+def test_momentum_velocity_after_one_full_batch_step_is_the_scaled_gradient():
+    X, Y = _data(30)
+    rng = np.random.default_rng(3)
+    P = {"W1": rng.normal(size=(4, 2)), "b1": rng.normal(size=(4, 1)) * 0.3,
+         "W2": rng.normal(size=(1, 4)), "b2": np.array([[0.1]])}
+    r = nl.train(X, Y, [2, 4, 1], optimizer=nl.Momentum(0.5, beta=0.8), num_epochs=1, lambd=0.1,
+                 parameters=P, seed=0)
+    grads = ref_backward_one_hidden(X, Y, P, lambd=0.1)
+    for key, g in grads.items():
+        np.testing.assert_allclose(r.optimizer.v[key], 0.2 * g, rtol=1e-12, atol=1e-15)
+
+
+class SignGD(nl.Optimizer):
+    """W <- W - alpha sign(dW), written through the public extension point only."""
+
+    def update_block(self, name, param, grad):
+        return param - self.learning_rate * np.sign(grad)
+
+
+class DecayWeights(nl.Adam):
+    """AdamW-style: Adam's step, then W <- W - alpha lambda W for weights, not biases."""
+
+    def __init__(self, learning_rate, weight_decay):
+        super().__init__(learning_rate)
+        self.weight_decay = weight_decay
+
+    def update_block(self, name, param, grad):
+        new = super().update_block(name, param, grad)
+        if name.startswith("W"):
+            new = new - self.learning_rate * self.weight_decay * param
+        return new
+
+
+def test_a_subclass_through_update_block_trains():
+    X, Y = nl.make_moons(n_samples=200, noise=0.1, seed=2)
+    r = nl.train(X, Y, [2, 8, 1], optimizer=SignGD(0.01), num_epochs=300, seed=0, cost_every=299)
+    assert r.costs[-1] < 0.5 * r.costs[0]
+    assert nl.accuracy(nl.predict(X, r.parameters), Y) > 0.8
+    assert isinstance(r.optimizer, SignGD) and r.optimizer.t == 300
+
+
+def test_decoupled_weight_decay_shrinks_weights_and_spares_biases():
+    # One step from the same start: each W is Adam's step minus alpha lambda W (alpha lambda
+    # = 0.05), each b is Adam's step alone.
+    X, Y = _data(20)
+    P = nl.initialize_parameters([2, 3, 1], seed=1)
+    P["b1"] = np.array([[0.5], [-0.25], [1.0]])
+    r = nl.train(X, Y, [2, 3, 1], optimizer=DecayWeights(0.1, weight_decay=0.5), num_epochs=1,
+                 parameters=P, seed=0)
+    plain = nl.train(X, Y, [2, 3, 1], optimizer=nl.Adam(0.1), num_epochs=1, parameters=P, seed=0)
+    for key in ("W1", "W2"):
+        np.testing.assert_allclose(r.parameters[key], plain.parameters[key] - 0.05 * P[key],
+                                   rtol=1e-14, atol=1e-16)
+    for key in ("b1", "b2"):
+        np.testing.assert_array_equal(r.parameters[key], plain.parameters[key])
 
 
 # ---------------------------------------------------------------------------
