@@ -148,7 +148,7 @@ def _gradapprox_loop(cache: ForwardCache, Y: Array, lambd: float, epsilon: float
         parameters = _core.vector_to_dictionary(theta, layout)
         _, perturbed = _core.forward_propagation(cache.A[0], parameters, cache.keep_prob[1:-1],
                                                  masks=cache.D)
-        return _core.compute_cost_from_logits(perturbed.Z[-1], Y, parameters, lambd)  # type: ignore[arg-type]
+        return _core.compute_cost_from_logits(perturbed.Z[-1], Y, parameters, lambd)
     return numerical_gradient(J, theta, epsilon)
 
 
@@ -176,19 +176,19 @@ def _gradapprox_batched(cache: ForwardCache, Y: Array, lambd: float, epsilon: fl
         # costs[r, s, c]: the cost when entry (r, c) of [W | b] has moved by sign s.
         costs = np.empty((n, 2, n_prev + 1))
         for r in range(n):
-            Z_row = Z[l][r] + steps  # type: ignore[index]
+            Z_row = Z[l][r] + steps
             if W_next is None:
                 logits = Z_row[..., np.newaxis, :]
             else:
                 A_row = relu(Z_row)
                 if D[l] is not None:
-                    A_row = A_row * D[l][r] / p[l]  # type: ignore[index]
+                    A_row = A_row * D[l][r] / p[l]
                 logits = W_next[:, r, np.newaxis] * (A_row - A[l][r])[..., np.newaxis, :]
                 logits += Z[l + 1]
                 for k in range(l + 1, L):
                     A_k = relu(logits)
                     if D[k] is not None:
-                        A_k = A_k * D[k] / p[k]  # type: ignore[operator]
+                        A_k = A_k * D[k] / p[k]
                     logits = params[f"W{k + 1}"] @ A_k + params[f"b{k + 1}"]
             costs[r] = _core.cross_entropy_loss_from_logits(logits, Y).sum(axis=(-2, -1))
         costs /= m
@@ -261,7 +261,7 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
     with np.errstate(over="ignore", invalid="ignore"):
         # The masks drawn here (if any) are reused by every later evaluation.
         _, cache = _core.forward_propagation(X, params, probs[1:-1], rng, fixed)
-        if not np.isfinite(cache.Z[L]).all():  # type: ignore[arg-type]
+        if not np.isfinite(cache.Z[L]).all():
             raise ValueError("parameters: expected parameters whose forward pass stays "
                              "finite, got logits that overflow float64")
         grads = (_core.backward_propagation(Y, cache, lambd) if grads is None
@@ -291,7 +291,3 @@ def gradient_check(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayLi
     :func:`check_gradients` (``lambd``, ``epsilon``, ``keep_prob``, ``masks``, ``seed``...).
     """
     return check_gradients(parameters, X, Y, **options).difference  # type: ignore[arg-type]
-
-
-# training.py, being rewritten on main, still imports these two names; they go with it.
-_layout, _views = _core.parameters_layout, None

@@ -225,7 +225,7 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
                 _, cache = _core.forward_propagation(Xb, params, keep_prob, dropout_rng)
                 if record or show or record_steps:
                     # Equation 2 with m the number of training examples, whatever the batch.
-                    cost = _core.compute_cost_from_logits(cache.Z[L], Yb)  # type: ignore[arg-type]
+                    cost = _core.compute_cost_from_logits(cache.Z[L], Yb)
                     if lambd:
                         cost += _core.l2_penalty(params, lambd, m)
                     total += cost * Xb.shape[1]
