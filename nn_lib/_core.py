@@ -175,8 +175,8 @@ def forward_propagation(X: Array, parameters: Mapping[str, Array],
 
 def keep_probabilities(keep_prob: float | Sequence[float], L: int) -> tuple[float, ...]:
     """Per-layer keep probabilities ``(1.0, p_1, ..., p_{L-1}, 1.0)``: none at the input or output."""
-    hidden = [keep_prob] * (L - 1) if isinstance(keep_prob, (int, float)) else list(keep_prob)
-    return (1.0, *(float(q) for q in hidden), 1.0)
+    hidden = [keep_prob] * (L - 1) if isinstance(keep_prob, (int, float)) else keep_prob
+    return (1.0, *map(float, hidden), 1.0)
 
 
 def backward_propagation(Y: Array, cache: ForwardCache, lambd: float = 0.0) -> dict[str, Array]:
@@ -218,8 +218,10 @@ def backward_propagation(Y: Array, cache: ForwardCache, lambd: float = 0.0) -> d
     dZ = A[L] - Y
     for l in range(L, 0, -1):
         W = parameters[f"W{l}"]
-        grads[f"dW{l}"] = dZ @ A[l - 1].mT / m + lambd / m * W
-        grads[f"db{l}"] = np.sum(dZ, axis=-1, keepdims=True) / m
+        grads[f"dW{l}"] = dZ @ A[l - 1].mT / m
+        if lambd:
+            grads[f"dW{l}"] += lambd / m * W
+        grads[f"db{l}"] = dZ.sum(axis=-1, keepdims=True) / m
         if l > 1:
             dA = W.mT @ dZ
             if D[l - 1] is not None:

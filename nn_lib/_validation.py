@@ -101,8 +101,6 @@ class Real:
         left_closed = self.closed in ("left", "both")
         right_closed = self.closed in ("right", "both")
         if self.high == math.inf:
-            if self.low == -math.inf:
-                return "a finite number"
             return f"{self.noun} {'>=' if left_closed else '>'} {self.low:g}"
         return (f"{self.noun} in {'[' if left_closed else '('}{self.low:g}, "
                 f"{self.high:g}{']' if right_closed else ')'}")
@@ -170,7 +168,6 @@ class OrNone:
 Constraint: TypeAlias = "Real | Integer | OneOf | Boolean | OrNone"
 
 #: The limits that recur across nn_lib, named once.
-REAL = Real()
 POSITIVE = Real(0.0, math.inf, closed="neither")
 NONNEGATIVE = Real(0.0, math.inf, closed="left")
 BETA = Real(0.0, 1.0, closed="left")

@@ -12,15 +12,15 @@ __all__ = ["sigmoid", "relu"]
 
 
 def sigmoid(Z: ArrayLike) -> NDArray[np.float64]:
-    r"""Logistic sigmoid, computed without overflow.
+    r"""Logistic sigmoid, the formula itself.
 
     .. math:: \sigma(z) = \frac{1}{1 + e^{-z}}
 
-    The exponential is only taken of :math:`-|z|`, so it never overflows:
-    logits of any magnitude (``1e4``, ``-1e308``) give a result in
-    :math:`[0, 1]`, accurate to a few ulps, with no overflow, division or
-    invalid-value warning. (For :math:`|z| > 745` the tiny term underflows to
-    0, the correctly rounded value; NumPy ignores underflow by default.)
+    For :math:`z < -709`, :math:`e^{-z}` overflows to infinity and
+    :math:`1 / (1 + \infty) = 0`, which is :math:`\sigma(z)` correctly rounded;
+    NumPy's overflow warning for that case is silenced. So logits of any
+    magnitude (``1e4``, ``-1e308``) give a result in :math:`[0, 1]`, accurate
+    to a few ulps, with no warning.
 
     Parameters
     ----------
@@ -30,11 +30,11 @@ def sigmoid(Z: ArrayLike) -> NDArray[np.float64]:
     Returns
     -------
     ndarray
-        :math:`\sigma(Z)`, same shape as ``Z``.
+        :math:`\sigma(Z)`, same shape as ``Z``, float64.
     """
     Z = np.asarray(Z, dtype=np.float64)
-    e = np.exp(-np.abs(Z))
-    return np.where(Z >= 0, 1.0, e) / (1.0 + e)
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-Z))
 
 
 def relu(Z: ArrayLike) -> NDArray[np.float64]:

@@ -33,9 +33,6 @@ def check_keep_prob(keep_prob: object, L: int) -> float | list[float]:
             raise ValueError(f"keep_prob: expected a number or one probability per hidden "
                              f"layer ({L - 1}), got {len(keep_prob)} values")
         return [PROBABILITY(f"keep_prob[{i}]", p) for i, p in enumerate(keep_prob)]
-    if isinstance(keep_prob, np.ndarray):
-        raise TypeError(f"keep_prob: expected a probability in (0, 1] or a list of them, "
-                        f"got an array")
     return PROBABILITY("keep_prob", keep_prob)
 
 

@@ -164,3 +164,22 @@ def test_masks_with_a_missing_layer_draw_it_from_rng():
                                        rng=np.random.default_rng(99))
     np.testing.assert_array_equal(cache2.D[1], cache.D[1])
     assert cache2.D[2] is not None and cache2.D[2].shape == (5, 8)
+
+
+def test_inverted_dropout_with_a_given_mask_skips_the_draw():
+    A = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    D = np.array([[1, 0, 1], [0, 0, 1]])
+    out, mask = nl.inverted_dropout(A, 0.5, D=D)
+    np.testing.assert_array_equal(out, [[2.0, 0.0, 6.0], [0.0, 0.0, 12.0]])
+    assert mask.dtype == bool and mask.tolist() == (D == 1).tolist()
+
+
+@pytest.mark.parametrize("D", [np.ones((3, 3)), np.full((2, 3), 0.5), "mask"])
+def test_inverted_dropout_refuses_a_bad_mask(D):
+    with pytest.raises(ValueError, match="^D: expected a boolean mask of shape"):
+        nl.inverted_dropout(np.ones((2, 3)), 0.5, D=D)
+
+
+def test_inverted_dropout_without_a_mask_needs_a_generator():
+    with pytest.raises(TypeError, match="^rng: expected a numpy.random.Generator, got NoneType"):
+        nl.inverted_dropout(np.ones((2, 3)), 0.5)
