@@ -27,7 +27,7 @@ from .network import (ForwardCache, backward_propagation, forward_propagation, p
 from .optimizers import Adam, GradientDescent, Momentum, Optimizer, RMSprop
 from .regularization import inverted_dropout, l2_penalty
 from .schedules import ExponentialDecay, InverseTimeDecay, Schedule, StepDecay
-from .training import TrainingResult, optimizer_path, random_mini_batches, train
+from .training import TrainingResult, optimizer_path, random_mini_batches, train, train_seeds
 
 __version__ = "0.2.0"
 
@@ -46,7 +46,7 @@ __all__ = [
     # optimization
     "Optimizer", "GradientDescent", "Momentum", "RMSprop", "Adam", "Schedule",
     "InverseTimeDecay", "StepDecay", "ExponentialDecay",
-    "random_mini_batches", "train", "TrainingResult", "optimizer_path",
+    "random_mini_batches", "train", "train_seeds", "TrainingResult", "optimizer_path",
     # data
     "make_moons", "make_curved_boundary", "make_regularization_data", "train_test_split",
 ]

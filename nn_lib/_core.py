@@ -11,9 +11,11 @@ Notation, as in the notes: ``X`` has shape ``(n_x, m)``, one example per column;
 ``Y`` has shape ``(1, m)``; layer ``l`` has weights ``W{l}`` of shape
 ``(n_l, n_{l-1})`` and biases ``b{l}`` of shape ``(n_l, 1)``.
 
-``M.mT`` is the transpose :math:`M^T` of a matrix, and sums over examples run
-over the last axis. Written this way, the same lines also serve a stack of
-networks (arrays with a leading axis, one network per seed) trained at once.
+``M.mT`` is the transpose :math:`M^T` of a matrix, sums over examples run
+over the last axis, and a cost sums over the last two. Written this way, the
+same lines also serve a stack of networks (arrays with a leading axis, one
+network per seed, see :func:`nn_lib.train_seeds`): a cost is then one number
+per network.
 """
 
 from __future__ import annotations
@@ -231,7 +233,7 @@ def backward_propagation(Y: Array, cache: ForwardCache, lambd: float = 0.0) -> d
     return {key: grads[key] for l in range(1, L + 1) for key in (f"dW{l}", f"db{l}")}
 
 
-def l2_penalty(parameters: Mapping[str, Array], lambd: float, m: int) -> float:
+def l2_penalty(parameters: Mapping[str, Array], lambd: float, m: int) -> Any:
     r"""The L2 term of the notes' equation 2.
 
     .. math:: \frac{\lambda}{2m} \sum_{l=1}^{L} \sum_k \sum_j \left(W^{[l]}_{kj}\right)^2
@@ -252,15 +254,15 @@ def l2_penalty(parameters: Mapping[str, Array], lambd: float, m: int) -> float:
     Returns
     -------
     float
-        The penalty (0.0 when ``lambd`` is 0).
+        The penalty (0.0 when ``lambd`` is 0); one per network for a stack.
     """
     L = len(parameters) // 2
-    return lambd / (2 * m) * sum(float(np.sum(np.square(parameters[f"W{l}"])))
+    return lambd / (2 * m) * sum(np.sum(np.square(parameters[f"W{l}"]), axis=(-2, -1))
                                  for l in range(1, L + 1))
 
 
 def compute_cost(AL: Array, Y: Array, parameters: Mapping[str, Array] | None = None,
-                 lambd: float = 0.0) -> float:
+                 lambd: float = 0.0) -> Any:
     r"""Cross-entropy cost (the notes' equation 1), plus the L2 term of equation 2 when ``lambd > 0``.
 
     .. math:: J = -\frac{1}{m} \sum_{i=1}^{m} \left( y^{(i)} \log a^{[L](i)}
@@ -285,9 +287,10 @@ def compute_cost(AL: Array, Y: Array, parameters: Mapping[str, Array] | None = N
     Returns
     -------
     float
+        One per network for a stack.
     """
     AL = np.clip(AL, PROBABILITY_EPSILON, 1.0 - PROBABILITY_EPSILON)
-    cost = float(-np.mean(Y * np.log(AL) + (1.0 - Y) * np.log1p(-AL)))
+    cost = -np.mean(Y * np.log(AL) + (1.0 - Y) * np.log1p(-AL), axis=(-2, -1))
     if lambd:
         cost += l2_penalty(parameters, lambd, Y.shape[1])  # type: ignore[arg-type]
     return cost
@@ -305,7 +308,7 @@ def cross_entropy_loss_from_logits(ZL: Array, Y: Array) -> Array:
 
 
 def compute_cost_from_logits(ZL: Array, Y: Array, parameters: Mapping[str, Array] | None = None,
-                             lambd: float = 0.0) -> float:
+                             lambd: float = 0.0) -> Any:
     r"""Like :func:`compute_cost`, but from the logits :math:`Z^{[L]}`: exact at any magnitude.
 
     .. math:: J = \frac{1}{m} \sum_{i=1}^{m} \left( \log\left(1 + e^{z^{[L](i)}}\right)
@@ -330,8 +333,9 @@ def compute_cost_from_logits(ZL: Array, Y: Array, parameters: Mapping[str, Array
     Returns
     -------
     float
+        One per network for a stack.
     """
-    cost = float(np.mean(cross_entropy_loss_from_logits(ZL, Y)))
+    cost = np.mean(cross_entropy_loss_from_logits(ZL, Y), axis=(-2, -1))
     if lambd:
         cost += l2_penalty(parameters, lambd, Y.shape[1])  # type: ignore[arg-type]
     return cost

@@ -45,7 +45,7 @@ def compute_cost(AL: ArrayLike, Y: ArrayLike, parameters: Mapping[str, ArrayLike
     AL, Y = _check_cost_inputs("AL", AL, Y, parameters, lambd)
     if np.any((AL < 0) | (AL > 1)):
         raise ValueError("AL: expected probabilities in [0, 1], got values outside it")
-    return _core.compute_cost(AL, Y, _checked_weights(parameters, lambd), lambd)
+    return float(_core.compute_cost(AL, Y, _checked_weights(parameters, lambd), lambd))
 
 
 @functools.wraps(_core.compute_cost_from_logits)
@@ -54,4 +54,4 @@ def compute_cost_from_logits(ZL: ArrayLike, Y: ArrayLike,
                              parameters: Mapping[str, ArrayLike] | None = None,
                              lambd: float = 0.0) -> float:
     ZL, Y = _check_cost_inputs("ZL", ZL, Y, parameters, lambd)
-    return _core.compute_cost_from_logits(ZL, Y, _checked_weights(parameters, lambd), lambd)
+    return float(_core.compute_cost_from_logits(ZL, Y, _checked_weights(parameters, lambd), lambd))

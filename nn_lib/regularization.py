@@ -24,7 +24,7 @@ Array = NDArray[np.float64]
 @functools.wraps(_core.l2_penalty)
 @validate_params(lambd=NONNEGATIVE, m=Integer(1))
 def l2_penalty(parameters: Mapping[str, ArrayLike], lambd: float, m: int) -> float:
-    return _core.l2_penalty(check_parameters(parameters), lambd, m)
+    return float(_core.l2_penalty(check_parameters(parameters), lambd, m))
 
 
 @functools.wraps(_core.inverted_dropout)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import numbers
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -20,16 +20,41 @@ from .network import check_keep_prob
 from .optimizers import GradientDescent, Optimizer
 from .schedules import Schedule
 
-__all__ = ["random_mini_batches", "train", "TrainingResult", "optimizer_path"]
+__all__ = ["random_mini_batches", "train", "train_seeds", "TrainingResult", "optimizer_path"]
 
 Array = NDArray[np.float64]
 
 
-def _mini_batches(X: Array, Y: Array, size: int, rng: np.random.Generator
+def _mini_batches(X: Array, Y: Array, size: int, rng: np.random.Generator | _Stack
                   ) -> list[tuple[Array, Array]]:
-    order = rng.permutation(X.shape[1])
-    X, Y = X[:, order], Y[:, order]
-    return [(X[:, k:k + size], Y[:, k:k + size]) for k in range(0, X.shape[1], size)]
+    order = rng.permutation(X.shape[-1])
+    X, Y = _columns(X, order), _columns(Y, order)
+    return [(X[..., k:k + size], Y[..., k:k + size]) for k in range(0, X.shape[-1], size)]
+
+
+def _columns(A: Array, order: NDArray[np.int64]) -> Array:
+    """The columns of ``A`` in ``order``: shape (m,), or (S, m) with one order per network."""
+    if order.ndim == 1:
+        return A[..., order]
+    A = np.broadcast_to(A, (order.shape[0], *A.shape[-2:]))
+    return np.take_along_axis(A, order[:, np.newaxis, :], axis=-1)
+
+
+class _Stack:
+    """The generators of a stack of networks, drawing as one.
+
+    Network ``k`` of the stack gets its draws from its own generator, so that it
+    sees the same shuffles and dropout masks as ``train(seed=seeds[k])``.
+    """
+
+    def __init__(self, generators: list[np.random.Generator]) -> None:
+        self.generators = generators
+
+    def random(self, shape: tuple[int, ...]) -> Array:
+        return np.stack([g.random(shape[1:]) for g in self.generators])
+
+    def permutation(self, m: int) -> NDArray[np.int64]:
+        return np.stack([g.permutation(m) for g in self.generators])
 
 
 @validate_params(mini_batch_size=Integer(1))
@@ -103,9 +128,7 @@ def _seed_sequence(seed: Seed) -> list[np.random.Generator]:
     return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3)]
 
 
-@validate_params(num_epochs=Integer(1), mini_batch_size=OrNone(Integer(1)), lambd=NONNEGATIVE,
-                 initialization=OneOf(*INITIALIZATION_METHODS), cost_every=Integer(1),
-                 record_steps=Boolean(), print_every=OrNone(Integer(1)))
+@validate_params(initialization=OneOf(*INITIALIZATION_METHODS))
 def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
           optimizer: Optimizer | None = None, num_epochs: int = 1000,
           mini_batch_size: int | None = None, lambd: float = 0.0,
@@ -173,33 +196,136 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
     TrainingResult
     """
     X, Y = check_X_Y(X, Y)
+    optimizer = _checked_optimizer(optimizer)
+    init_rng, shuffle_rng, dropout_rng = _seed_sequence(seed)
+    if parameters is None:
+        parameters = _initialized(layer_dims, initialization, init_rng)
+    params = _checked_network(parameters, layer_dims, X.shape[0])
+    return _fit(X, Y, params, optimizer, shuffle_rng, dropout_rng, num_epochs=num_epochs,
+                mini_batch_size=mini_batch_size, lambd=lambd, keep_prob=keep_prob,
+                lr_schedule=lr_schedule, cost_every=cost_every, record_steps=record_steps,
+                print_every=print_every)[0]
+
+
+def train_seeds(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int], seeds: Sequence[int],
+                **options: Any) -> list[TrainingResult]:
+    r"""Train one network per seed, all of them at once.
+
+    The networks are stacked along a new leading axis (``W1`` of shape
+    ``(S, n_1, n_x)`` for ``S`` seeds), and every step of :func:`train` runs once
+    for the whole stack: the equations of :mod:`nn_lib._core` are written so that
+    they apply to each network of a stack. Network ``k`` starts from the weights
+    of ``train(seed=seeds[k])`` and draws its shuffles and dropout masks from the
+    same streams, so result ``k`` equals ``train(X, Y, layer_dims,
+    seed=seeds[k], **options)`` up to rounding, several times faster than
+    ``S`` separate calls for small networks.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_x, m) or (S, n_x, m)
+        One data set for every network, or one per seed (for instance a new
+        draw of the data for each seed).
+    Y : array_like of shape (1, m) or (S, 1, m)
+        Labels, 0 or 1, shaped like ``X``.
+    layer_dims : sequence of int
+        As for :func:`train`.
+    seeds : sequence of int
+        ``S >= 1`` non-negative integer seeds, one per network.
+    **options
+        Any keyword of :func:`train` except ``seed``, ``parameters`` and
+        ``print_every``: ``optimizer``, ``num_epochs``, ``mini_batch_size``,
+        ``lambd``, ``keep_prob``, ``initialization``, ``lr_schedule``,
+        ``cost_every``, ``record_steps``.
+
+    Returns
+    -------
+    list of TrainingResult
+        One per seed, in the order of ``seeds``.
+    """
+    refused = sorted({"seed", "parameters", "print_every"} & set(options))
+    if refused:
+        raise TypeError(f"train_seeds: expected keywords of train other than seed, parameters "
+                        f"and print_every (they are for one run at a time), got {refused}")
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
+        raise TypeError(f"seeds: expected a non-empty list of integer seeds, got {seeds!r:.80}")
+    for k, seed in enumerate(seeds):
+        Integer(0)(f"seeds[{k}]", seed)
+    X, Y = _checked_data_sets(X, Y, len(seeds))
+    optimizer = _checked_optimizer(options.pop("optimizer", None))
+    initialization = str(OneOf(*INITIALIZATION_METHODS)("initialization",
+                                                        options.pop("initialization", "he")))
+    streams = [_seed_sequence(seed) for seed in seeds]
+    networks = [_initialized(layer_dims, initialization, init) for init, _, _ in streams]
+    stacked = {key: np.stack([p[key] for p in networks]) for key in networks[0]}
+    _checked_network(networks[0], layer_dims, X.shape[-2])
+    shuffle = _Stack([shuffle for _, shuffle, _ in streams])
+    dropout = _Stack([dropout for _, _, dropout in streams])
+    return _fit(X, Y, stacked, optimizer, shuffle, dropout, **options)
+
+
+def _checked_optimizer(optimizer: object) -> Optimizer:
+    """A copy of ``optimizer`` (default: gradient descent with rate 0.01)."""
     if optimizer is None:
-        optimizer = GradientDescent(learning_rate=0.01)
+        return GradientDescent(learning_rate=0.01)
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer: expected an nn_lib Optimizer such as Adam(), "
                         f"got {type(optimizer).__name__}")
-    optimizer = optimizer.copy()
-    if lr_schedule is not None and not callable(lr_schedule):
-        raise TypeError(f"lr_schedule: expected a callable (learning_rate0, epoch) -> rate, "
-                        f"got {lr_schedule!r}")
-    init_rng, shuffle_rng, dropout_rng = _seed_sequence(seed)
-    if parameters is None:
-        parameters = initialize_parameters(layer_dims, method=initialization, seed=init_rng)
-        if layer_dims[-1] != 1:
-            raise ValueError(f"layer_dims: expected last entry 1 (one sigmoid output unit), "
-                             f"got {list(layer_dims)!r}")
+    return optimizer.copy()
+
+
+def _initialized(layer_dims: Sequence[int], initialization: str,
+                 rng: np.random.Generator) -> dict[str, Array]:
+    parameters = initialize_parameters(layer_dims, method=initialization, seed=rng)
+    if layer_dims[-1] != 1:
+        raise ValueError(f"layer_dims: expected last entry 1 (one sigmoid output unit), "
+                         f"got {list(layer_dims)!r}")
+    return parameters
+
+
+def _checked_network(parameters: Mapping[str, ArrayLike], layer_dims: Sequence[int],
+                     n_x: int) -> dict[str, Array]:
     params = check_parameters(parameters)
     L = len(params) // 2
     shapes = [params["W1"].shape[1]] + [params[f"W{l}"].shape[0] for l in range(1, L + 1)]
-    if shapes[0] != X.shape[0]:
-        raise ValueError(f"layer_dims: expected first entry {X.shape[0]} (the number of rows "
+    if shapes[0] != n_x:
+        raise ValueError(f"layer_dims: expected first entry {n_x} (the number of rows "
                          f"of X), got {list(layer_dims)!r}")
     if list(layer_dims) != shapes:
         raise ValueError(f"layer_dims: expected {shapes} to match the parameters, "
                          f"got {list(layer_dims)!r}")
-    keep_prob = check_keep_prob(keep_prob, L)
-    m = X.shape[1]
+    return params
 
+
+def _checked_data_sets(X: ArrayLike, Y: ArrayLike, S: int) -> tuple[Array, Array]:
+    """One data set shared by ``S`` networks, or a stack of ``S`` data sets."""
+    if np.ndim(X) != 3:
+        return check_X_Y(X, Y)
+    X = check_array("X", X, ndim=3)
+    Y = check_array("Y", Y, ndim=3)
+    if X.shape[0] != S or Y.shape[0] != S:
+        raise ValueError(f"X, Y: expected one data set per seed ({S}), got X of shape "
+                         f"{X.shape} and Y of shape {Y.shape}")
+    for k in range(S):
+        check_X_Y(X[k], Y[k])
+    return X, Y
+
+
+@validate_params(num_epochs=Integer(1), mini_batch_size=OrNone(Integer(1)), lambd=NONNEGATIVE,
+                 cost_every=Integer(1), record_steps=Boolean(), print_every=OrNone(Integer(1)))
+def _fit(X: Array, Y: Array, params: dict[str, Array], optimizer: Optimizer,
+         shuffle_rng: np.random.Generator | _Stack, dropout_rng: np.random.Generator | _Stack,
+         num_epochs: int = 1000, mini_batch_size: int | None = None, lambd: float = 0.0,
+         keep_prob: float | Sequence[float] = 1.0,
+         lr_schedule: Schedule | Callable[[float, int], float] | None = None,
+         cost_every: int = 1, record_steps: bool = False,
+         print_every: int | None = None) -> list[TrainingResult]:
+    """The training loop of :func:`train`, for one network or a stack of them."""
+    if lr_schedule is not None and not callable(lr_schedule):
+        raise TypeError(f"lr_schedule: expected a callable (learning_rate0, epoch) -> rate, "
+                        f"got {lr_schedule!r}")
+    L = len(params) // 2
+    keep_prob = check_keep_prob(keep_prob, L)
+    m = X.shape[-1]
     optimizer._prepare(params)
     learning_rate0 = optimizer.learning_rate
     costs, epochs, step_costs, rates = [], [], [], np.empty(num_epochs)
@@ -222,21 +348,23 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
             show = print_every is not None and epoch % print_every == 0
             total = 0.0
             for Xb, Yb in batches:
-                _, cache = _core.forward_propagation(Xb, params, keep_prob, dropout_rng)
+                # (a _Stack draws like a Generator: one mask per network of the stack)
+                _, cache = _core.forward_propagation(Xb, params, keep_prob,
+                                                     dropout_rng)  # type: ignore[arg-type]
                 if record or show or record_steps:
                     # Equation 2 with m the number of training examples, whatever the batch.
                     cost = _core.compute_cost_from_logits(cache.Z[L], Yb)
                     if lambd:
                         cost += _core.l2_penalty(params, lambd, m)
-                    total += cost * Xb.shape[1]
+                    total += cost * Xb.shape[-1]
                     if record_steps:
                         step_costs.append(cost)
                 # backward_propagation adds (lambd / batch size) W to dW; the L2 term of
                 # equation 2 asks for (lambd / m) W in every step, so that each mini-batch
                 # gradient estimates the gradient of the same full-batch cost.
-                grads = _core.backward_propagation(Yb, cache, lambd * Xb.shape[1] / m)
+                grads = _core.backward_propagation(Yb, cache, lambd * Xb.shape[-1] / m)
                 params = optimizer._take_step(params, grads)
-            if not _finite(params, optimizer) or ((record or show) and not math.isfinite(total)):
+            if not _finite(params, optimizer) or ((record or show) and not np.isfinite(total).all()):
                 raise FloatingPointError(
                     f"train: the parameters or the cost stopped being finite at epoch {epoch}; "
                     f"the learning rate {optimizer.learning_rate} is probably too large")
@@ -248,10 +376,29 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
                 if show:
                     print(f"epoch {epoch:>6d}  cost {cost:.6f}  "
                           f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
-    return TrainingResult(parameters=params, costs=np.array(costs),
-                          epochs=np.array(epochs, dtype=np.int64), learning_rates=rates,
-                          optimizer=optimizer,
-                          step_costs=np.array(step_costs) if record_steps else None)
+    result = TrainingResult(parameters=params, costs=np.array(costs),
+                            epochs=np.array(epochs, dtype=np.int64), learning_rates=rates,
+                            optimizer=optimizer,
+                            step_costs=np.array(step_costs) if record_steps else None)
+    return [result] if isinstance(dropout_rng, np.random.Generator) else _unstacked(result)
+
+
+def _unstacked(result: TrainingResult) -> list[TrainingResult]:
+    """One result per network of a stack trained by :func:`train_seeds`."""
+    results = []
+    for k in range(result.costs.shape[-1]):
+        parameters = {key: value[k].copy() for key, value in result.parameters.items()}
+        optimizer = result.optimizer.copy()
+        optimizer.initialize(parameters)
+        optimizer.t = result.optimizer.t
+        for state in optimizer.state_names:
+            for key, value in getattr(result.optimizer, state).items():
+                getattr(optimizer, state)[key] = value[k].copy()
+        results.append(TrainingResult(
+            parameters=parameters, costs=result.costs[:, k], epochs=result.epochs,
+            learning_rates=result.learning_rates, optimizer=optimizer,
+            step_costs=None if result.step_costs is None else result.step_costs[:, k]))
+    return results
 
 
 def _finite(parameters: Mapping[str, Array], optimizer: Optimizer) -> bool:

@@ -503,3 +503,80 @@ def test_l2_with_mini_batches_uses_the_training_set_size():
             params = {k: v - lr * grads["d" + k] for k, v in params.items()}
     for key in params:
         np.testing.assert_allclose(result.parameters[key], params[key], rtol=1e-12, atol=1e-14)
+
+
+# ---------------------------------------------------------------------------
+# train_seeds: a stack of networks trained at once
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("options", [
+    dict(optimizer=nl.GradientDescent(0.3), num_epochs=40),
+    dict(optimizer=nl.Adam(0.01), num_epochs=6, mini_batch_size=16, keep_prob=0.7, lambd=0.4,
+         record_steps=True),
+    dict(optimizer=nl.Momentum(0.05, beta=0.8), num_epochs=5, mini_batch_size=25,
+         keep_prob=[0.9, 0.6], initialization="xavier", cost_every=2,
+         lr_schedule=nl.InverseTimeDecay(0.5)),
+])
+def test_train_seeds_equals_one_train_per_seed(options):
+    X, Y = nl.make_moons(60, noise=0.2, seed=1)
+    seeds = [3, 0, 11]
+    together = nl.train_seeds(X, Y, [2, 6, 4, 1], seeds, **options)
+    for seed, result in zip(seeds, together):
+        alone = nl.train(X, Y, [2, 6, 4, 1], seed=seed, **options)
+        for key, value in alone.parameters.items():
+            np.testing.assert_allclose(result.parameters[key], value, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(result.costs, alone.costs, rtol=1e-10)
+        np.testing.assert_array_equal(result.epochs, alone.epochs)
+        np.testing.assert_array_equal(result.learning_rates, alone.learning_rates)
+        if alone.step_costs is not None:
+            np.testing.assert_allclose(result.step_costs, alone.step_costs, rtol=1e-10)
+        assert result.optimizer.t == alone.optimizer.t
+        for state in alone.optimizer.state_names:
+            for key, value in getattr(alone.optimizer, state).items():
+                np.testing.assert_allclose(getattr(result.optimizer, state)[key], value,
+                                           rtol=1e-9, atol=1e-12)
+
+
+def test_train_seeds_with_one_data_set_per_seed():
+    draws = [nl.make_moons(40, noise=0.3, seed=d) for d in (5, 6)]
+    X = np.stack([X for X, _ in draws])
+    Y = np.stack([Y for _, Y in draws])
+    together = nl.train_seeds(X, Y, [2, 5, 1], [1, 2], optimizer=nl.GradientDescent(0.5),
+                              num_epochs=30, mini_batch_size=16)
+    for (Xk, Yk), seed, result in zip(draws, [1, 2], together):
+        alone = nl.train(Xk, Yk, [2, 5, 1], optimizer=nl.GradientDescent(0.5), num_epochs=30,
+                         mini_batch_size=16, seed=seed)
+        np.testing.assert_allclose(result.parameters["W1"], alone.parameters["W1"], rtol=1e-10)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(seed=1), TypeError, r"^train_seeds: expected keywords .* got \['seed'\]"),
+    (dict(parameters={}, print_every=1), TypeError,
+     r"^train_seeds: expected keywords .* got \['parameters', 'print_every'\]"),
+    (dict(num_epochs=0), ValueError, "^num_epochs: expected an integer >= 1, got 0"),
+    (dict(initialization="orthogonal"), ValueError, "^initialization: expected one of"),
+])
+def test_train_seeds_refuses_bad_options(kwargs, error, message):
+    X, Y = nl.make_moons(20, seed=0)
+    with pytest.raises(error, match=message):
+        nl.train_seeds(X, Y, [2, 3, 1], [0, 1], **kwargs)
+
+
+@pytest.mark.parametrize("seeds, error, message", [
+    ([], TypeError, "^seeds: expected a non-empty list"),
+    (5, TypeError, "^seeds: expected a non-empty list"),
+    ([0, -1], ValueError, r"^seeds\[1\]: expected an integer >= 0, got -1"),
+    ([0, 1.5], TypeError, r"^seeds\[1\]: expected an integer"),
+])
+def test_train_seeds_refuses_bad_seeds(seeds, error, message):
+    X, Y = nl.make_moons(20, seed=0)
+    with pytest.raises(error, match=message):
+        nl.train_seeds(X, Y, [2, 3, 1], seeds)
+
+
+def test_train_seeds_refuses_a_stack_of_data_of_the_wrong_size():
+    X, Y = nl.make_moons(20, seed=0)
+    with pytest.raises(ValueError, match=r"^X, Y: expected one data set per seed \(3\)"):
+        nl.train_seeds(np.stack([X, X]), np.stack([Y, Y]), [2, 3, 1], [0, 1, 2])
+    with pytest.raises(ValueError, match="^Y: expected labels 0 or 1"):
+        nl.train_seeds(np.stack([X, X]), np.stack([Y, Y * 2]), [2, 3, 1], [0, 1])
