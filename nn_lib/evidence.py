@@ -109,7 +109,8 @@ def _check_confidence(confidence: object) -> float:
 def _check_samples(name: str, samples: object) -> NDArray[np.float64]:
     array = check_array(name, samples, ndim=None, allow_empty=True)
     if array.ndim != 1:
-        raise ValueError(f"{name}: expected a 1-D sequence of measurements, got shape {array.shape}")
+        raise ValueError(f"{name}: expected a 1-D sequence of measurements, "
+                         f"got shape {array.shape}")
     if array.size < 2:
         raise ValueError(f"{name}: expected at least 2 measurements for an interval, "
                          f"got {array.size}")
@@ -146,7 +147,7 @@ def _beta_continued_fraction(a: float, b: float, x: float) -> float:
 
 
 def _log_gamma_sum_ratio(a: float, b: float) -> float:
-    r""":math:`-\ln B(a, b) = \ln\Gamma(a+b) - \ln\Gamma(a) - \ln\Gamma(b)`, accurate for large arguments.
+    r""":math:`-\ln B(a, b) = \ln\Gamma(a+b) - \ln\Gamma(a) - \ln\Gamma(b)`, also for large a or b.
 
     When one argument, say :math:`a`, is large, :math:`\ln\Gamma(a+b) - \ln\Gamma(a)` is
     a small difference of two huge numbers; Stirling's series for both gives it directly:

@@ -1,4 +1,4 @@
-"""nn_lib.evidence (Student-t intervals and verdict words) and the book's seed knob in nn_lib.notebook."""
+"""nn_lib.evidence (Student-t intervals, verdict words) and the seed knob of nn_lib.notebook."""
 
 from __future__ import annotations
 
@@ -208,8 +208,8 @@ def test_paired_intervals_cover_the_true_difference():
     seed_effect = rng.normal(scale=5.0, size=(2000, 8))
     a = seed_effect + 0.3 + rng.normal(size=(2000, 8))
     b = seed_effect + rng.normal(size=(2000, 8))
-    covered = sum(paired_difference_interval(x, y).low <= 0.3 <= paired_difference_interval(x, y).high
-                  for x, y in zip(a, b))
+    intervals = [paired_difference_interval(x, y) for x, y in zip(a, b)]
+    covered = sum(interval.low <= 0.3 <= interval.high for interval in intervals)
     assert abs(covered - 1900) <= 4 * math.sqrt(2000 * 0.95 * 0.05)
 
 
@@ -242,8 +242,10 @@ def test_compare_returns_the_verdict_of_its_interval():
 
 
 @pytest.mark.parametrize("call, error, message", [
-    (lambda: mean_interval([1.0]), ValueError, "samples: expected at least 2 measurements for an interval, got 1"),
-    (lambda: mean_interval([]), ValueError, "samples: expected at least 2 measurements for an interval, got 0"),
+    (lambda: mean_interval([1.0]), ValueError,
+     "samples: expected at least 2 measurements for an interval, got 1"),
+    (lambda: mean_interval([]), ValueError,
+     "samples: expected at least 2 measurements for an interval, got 0"),
     (lambda: mean_interval([1.0, float("nan")]), ValueError, "samples: expected finite values"),
     (lambda: mean_interval([1.0, float("inf")]), ValueError, "samples: expected finite values"),
     (lambda: mean_interval([[1.0, 2.0]]), ValueError, "samples: expected a 1-D sequence"),
