@@ -1,12 +1,26 @@
-"""Helpers for the book's notebooks that also work where myst-nb is not installed (Colab)."""
+"""Helpers for the book's notebooks that also work where myst-nb is not installed (Colab).
+
+Besides :func:`glue`, this module holds the book's one seed setting. Every
+random experiment in the book derives its seeds from :func:`book_seed`, which
+reads the environment variable ``NN_LIB_BOOK_SEED`` (default 0), through
+:func:`seeds`, so that ``NN_LIB_BOOK_SEED=7 jupyter-book build .`` rebuilds the
+whole book under other seeds.
+"""
 
 from __future__ import annotations
 
+import os
+import zlib
 from typing import Any
 
 import numpy as np
 
-__all__ = ["glue"]
+from ._validation import _describe, check_int
+
+__all__ = ["glue", "BOOK_SEED_VARIABLE", "book_seed", "seeds"]
+
+BOOK_SEED_VARIABLE = "NN_LIB_BOOK_SEED"
+"""Name of the environment variable that sets the book's seed."""
 
 
 def glue(name: str, value: Any, display: bool = False) -> None:
@@ -39,3 +53,65 @@ def glue(name: str, value: Any, display: bool = False) -> None:
         print(f"{name} = {value}")
     else:
         myst_glue(name, value, display=display)
+
+
+def book_seed(default: int = 0) -> int:
+    """The book's seed: the environment variable ``NN_LIB_BOOK_SEED``, or ``default``.
+
+    Parameters
+    ----------
+    default : int
+        Seed used when the variable is unset or empty, >= 0.
+
+    Returns
+    -------
+    int
+        A non-negative integer.
+
+    Raises
+    ------
+    ValueError
+        If ``NN_LIB_BOOK_SEED`` is set to anything but a non-negative integer
+        written in decimal digits (surrounding spaces are allowed).
+    """
+    default = check_int("default", default, 0)
+    text = os.environ.get(BOOK_SEED_VARIABLE, "").strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit():
+        raise ValueError(f"{BOOK_SEED_VARIABLE}: expected a non-negative integer such as 0 or 7, "
+                         f"got {os.environ[BOOK_SEED_VARIABLE]!r}")
+    return int(text)
+
+
+def seeds(n: int, *, stream: str, seed: int | None = None) -> list[int]:
+    """``n`` independent integer seeds for one experiment, derived from the book's seed.
+
+    The seeds are the first words of ``n`` children of
+    ``numpy.random.SeedSequence([seed, crc32(stream)])``: the same ``seed`` and
+    ``stream`` always give the same list, different streams give unrelated lists,
+    and the first ``k`` seeds do not depend on ``n``. Name the stream after the
+    experiment (``"dropout/keep_prob"``), so that two experiments never share seeds
+    by accident and adding one does not move the other's.
+
+    Parameters
+    ----------
+    n : int
+        Number of seeds, >= 1.
+    stream : str
+        Non-empty name of the experiment.
+    seed : int or None
+        Root seed, >= 0; None (the default) uses :func:`book_seed`.
+
+    Returns
+    -------
+    list of int
+        ``n`` seeds in [0, 2**32), each usable as the ``seed`` of any nn_lib function.
+    """
+    n = check_int("n", n, 1)
+    if not isinstance(stream, str) or not stream:
+        raise TypeError(f"stream: expected a non-empty string naming the experiment, "
+                        f"got {_describe(stream)}")
+    root = book_seed() if seed is None else check_int("seed", seed, 0)
+    sequence = np.random.SeedSequence([root, zlib.crc32(stream.encode("utf-8"))])
+    return [int(child.generate_state(1)[0]) for child in sequence.spawn(n)]

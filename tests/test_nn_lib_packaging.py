@@ -27,9 +27,9 @@ PEP440 = re.compile(
     r"(\.post(0|[1-9][0-9]*))?(\.dev(0|[1-9][0-9]*))?(\+[a-z0-9]+(\.[a-z0-9]+)*)?$")
 
 PUBLIC = [name for name in nl.__all__ if name != "__version__"]
-SUBMODULES = ["activations", "data", "gradient_checking", "initializers", "losses", "metrics",
-              "network", "notebook", "optimizers", "plotting", "regularization", "schedules",
-              "training"]
+SUBMODULES = ["activations", "data", "evidence", "gradient_checking", "initializers", "losses",
+              "metrics", "network", "notebook", "optimizers", "plotting", "regularization",
+              "schedules", "training"]
 
 
 def _module(name):

@@ -1,0 +1,337 @@
+"""nn_lib.evidence (Student-t intervals, verdict words) and the seed knob of nn_lib.notebook."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nn_lib import notebook
+from nn_lib.evidence import (HIGHER, LOWER, NO_DIFFERENCE, Interval, compare, mean_interval,
+                             paired_difference_interval, t_cdf, t_quantile, verdict,
+                             welch_difference_interval)
+
+# Two-sided critical values from published tables (NIST/SEMATECH e-Handbook, table 1.3.6.7.2,
+# and Abramowitz & Stegun table 26.10), to the digits printed there.
+PUBLISHED = [
+    (0.975, 1, 12.706205), (0.975, 2, 4.302653), (0.975, 3, 3.182446), (0.975, 7, 2.364624),
+    (0.975, 10, 2.228139), (0.975, 30, 2.042272), (0.975, 100, 1.983972),
+    (0.95, 5, 2.015048), (0.995, 10, 3.169273), (0.9995, 1, 636.619249), (0.9, 4, 1.533206),
+]
+
+probabilities = st.floats(min_value=0.501, max_value=0.9999)
+dfs = st.floats(min_value=0.5, max_value=1e4)
+
+
+@pytest.mark.parametrize("p, df, expected", PUBLISHED)
+def test_t_quantile_matches_published_tables(p, df, expected):
+    assert t_quantile(p, df) == pytest.approx(expected, abs=1e-6)
+
+
+def test_t_quantile_tends_to_the_normal_quantile():
+    # z_{0.975} = 1.959964; t_{0.975, 1e7} exceeds it by (z^3 + z) / (4 * 1e7) = 2.4e-7.
+    assert t_quantile(0.975, 1e7) == pytest.approx(1.959964, abs=1e-6)
+    assert t_quantile(0.995, 1e8) == pytest.approx(2.575829, abs=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(p=st.floats(min_value=0.01, max_value=0.99))
+def test_t_quantile_has_the_closed_forms_of_one_and_two_degrees_of_freedom(p):
+    # df = 1 is the Cauchy distribution; for df = 2, F(t) = 1/2 + t / (2 sqrt(2 + t^2)).
+    assert t_quantile(p, 1) == pytest.approx(math.tan(math.pi * (p - 0.5)), rel=1e-10, abs=1e-12)
+    assert t_quantile(p, 2) == pytest.approx((2 * p - 1) / math.sqrt(2 * p * (1 - p)),
+                                             rel=1e-10, abs=1e-12)
+
+
+@pytest.mark.parametrize("df", [0.7, 3, 12.5, 60])
+def test_t_cdf_matches_the_integral_of_the_density(df):
+    # Trapezoid rule on the density c (1 + s^2/df)^(-(df+1)/2), independent of the beta function.
+    c = math.exp(math.lgamma((df + 1) / 2) - math.lgamma(df / 2)) / math.sqrt(df * math.pi)
+    s = np.linspace(0.0, 4.0, 400_001)
+    density = c * (1 + s ** 2 / df) ** (-(df + 1) / 2)
+    cumulative = np.concatenate([[0.0], np.cumsum((density[1:] + density[:-1]) / 2 * np.diff(s))])
+    for t in (0.5, 1.0, 2.0, 4.0):
+        expected = 0.5 + cumulative[np.searchsorted(s, t)]
+        assert t_cdf(t, df) == pytest.approx(expected, abs=1e-9)
+        assert t_cdf(-t, df) == pytest.approx(1 - expected, abs=1e-9)
+    assert t_cdf(0.0, df) == 0.5
+    # Beyond t = 1e154, t^2 overflows: the tails are exactly 0 and 1.
+    assert (t_cdf(-1e200, df), t_cdf(1e200, df)) == (0.0, 1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(p=probabilities, df=dfs)
+def test_t_cdf_inverts_t_quantile(p, df):
+    assert t_cdf(t_quantile(p, df), df) == pytest.approx(p, abs=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(p=probabilities, q=probabilities, df=dfs)
+def test_t_quantile_increases_with_the_probability(p, q, df):
+    low, high = sorted((p, q))
+    assert t_quantile(low, df) <= t_quantile(high, df)
+    if high - low > 1e-6:
+        assert t_quantile(low, df) < t_quantile(high, df)
+
+
+@settings(max_examples=60, deadline=None)
+@given(p=probabilities, df=dfs, factor=st.floats(min_value=1.01, max_value=100))
+def test_t_quantile_decreases_with_the_degrees_of_freedom(p, df, factor):
+    # Heavier tails with fewer degrees of freedom: the upper quantiles shrink towards z_p.
+    assert t_quantile(p, df * factor) < t_quantile(p, df)
+
+
+@settings(max_examples=60, deadline=None)
+@given(p=probabilities, df=dfs, t=st.floats(min_value=0.0, max_value=50.0))
+def test_t_distribution_is_symmetric(p, df, t):
+    assert t_quantile(1 - p, df) == pytest.approx(-t_quantile(p, df), rel=1e-9)
+    assert t_cdf(-t, df) == pytest.approx(1 - t_cdf(t, df), abs=1e-14)
+
+
+def test_t_quantile_of_one_half_is_zero():
+    assert t_quantile(0.5, 4) == 0.0
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: t_quantile(0.0, 3), "p: expected a probability in (0, 1)"),
+    (lambda: t_quantile(1.0, 3), "p: expected a probability in (0, 1)"),
+    (lambda: t_quantile(0.9, 0), "df: expected degrees of freedom"),
+    (lambda: t_quantile(0.9, 1e9), "df: expected degrees of freedom"),
+    (lambda: t_cdf(float("nan"), 3), "t: expected a finite number"),
+    (lambda: t_cdf(1.0, -2), "df: expected degrees of freedom"),
+])
+def test_t_functions_reject_bad_arguments(call, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        call()
+
+
+def test_mean_interval_matches_a_hand_computation():
+    # Samples 1, 2, 3, 4: mean 2.5, s = sqrt(5/3), SE = s / 2, t_{0.975, 3} = 3.182446.
+    interval = mean_interval([1.0, 2.0, 3.0, 4.0])
+    half = 3.182446 * math.sqrt(5 / 3) / 2
+    assert interval.mean == 2.5
+    assert interval.low == pytest.approx(2.5 - half, abs=1e-5)
+    assert interval.high == pytest.approx(2.5 + half, abs=1e-5)
+    assert interval.half_width == pytest.approx(half, abs=1e-5)
+    assert (interval.n, interval.confidence, interval.df) == (4, 0.95, 3.0)
+
+
+def test_mean_interval_at_another_confidence():
+    # t_{0.95, 4} = 2.131847 for a two-sided 90% interval; samples with mean 10 and s = 1.
+    samples = 10 + np.array([-1.0, 1.0, -1.0, 1.0, 0.0]) * math.sqrt(4 / 4)
+    s = np.std(samples, ddof=1)
+    interval = mean_interval(samples, confidence=0.90)
+    assert interval.high - interval.mean == pytest.approx(2.131847 * s / math.sqrt(5), abs=1e-6)
+
+
+def test_interval_is_frozen_and_prints_its_numbers():
+    interval = mean_interval([1.0, 3.0])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        interval.mean = 0.0  # type: ignore[misc]
+    assert str(interval).startswith("2 (95% interval")
+
+
+def test_equal_samples_give_a_point_interval():
+    interval = mean_interval([0.5, 0.5, 0.5])
+    assert (interval.low, interval.mean, interval.high) == (0.5, 0.5, 0.5)
+
+
+def test_paired_interval_where_the_evidence_does_not_decide():
+    # Differences 0.02, 0.01, 0.05: mean 0.026667, s = 0.020817, t_{0.975, 2} = 4.302653,
+    # so the interval [-0.025, 0.078] covers zero although every difference is positive.
+    a, b = [0.90, 0.92, 0.95], [0.88, 0.91, 0.90]
+    interval, word = compare(a, b)
+    half = 4.302653 * 0.0208167 / math.sqrt(3)
+    assert interval.mean == pytest.approx(0.0266667, abs=1e-6)
+    assert interval.low == pytest.approx(0.0266667 - half, abs=1e-5)
+    assert interval.high == pytest.approx(0.0266667 + half, abs=1e-5)
+    assert word == NO_DIFFERENCE
+
+
+def test_pairing_removes_the_shared_seed_effect():
+    # Each seed shifts both runs by the same large amount; a is always 0.01 above b.
+    shift = np.array([0.0, 0.1, -0.05, 0.07, -0.02, 0.03])
+    b = 0.8 + shift
+    a = b + 0.01 + np.array([1, -1, 1, -1, 1, -1]) * 1e-3
+    paired, paired_word = compare(a, b, paired=True)
+    welch, welch_word = compare(a, b, paired=False)
+    assert paired_word == HIGHER
+    assert welch_word == NO_DIFFERENCE
+    assert paired.mean == pytest.approx(welch.mean)
+    assert paired.half_width < welch.half_width
+
+
+def test_paired_interval_is_the_interval_of_the_differences():
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(size=9), rng.normal(size=9)
+    assert paired_difference_interval(a, b) == mean_interval(a - b)
+
+
+def test_welch_interval_matches_its_formula():
+    a, b = np.array([1.0, 2.0, 4.0, 7.0]), np.array([2.0, 2.5, 3.0])
+    va, vb = np.var(a, ddof=1) / 4, np.var(b, ddof=1) / 3
+    df = (va + vb) ** 2 / (va ** 2 / 3 + vb ** 2 / 2)
+    interval = welch_difference_interval(a, b)
+    half = t_quantile(0.975, df) * math.sqrt(va + vb)
+    assert interval.df == pytest.approx(df)
+    assert interval.mean == pytest.approx(3.5 - 2.5)
+    assert interval.low == pytest.approx(1.0 - half)
+    assert interval.n == 7
+
+
+def test_welch_interval_without_spread_uses_the_pooled_degrees_of_freedom():
+    interval = welch_difference_interval([1.0, 1.0], [0.0, 0.0, 0.0])
+    assert (interval.low, interval.high, interval.df) == (1.0, 1.0, 3.0)
+
+
+@pytest.mark.parametrize("n", [3, 8])
+def test_intervals_cover_the_true_mean_at_their_confidence(n):
+    # 2000 intervals from normal samples: the count that covers the mean is Binomial(2000, 0.95),
+    # standard deviation 9.7; 4 standard deviations either side fail by chance once in 15,000 runs.
+    rng = np.random.default_rng(20261126)
+    samples = rng.normal(loc=3.0, scale=2.0, size=(2000, n))
+    covered = sum(iv.low <= 3.0 <= iv.high for iv in map(mean_interval, samples))
+    assert abs(covered - 1900) <= 4 * math.sqrt(2000 * 0.95 * 0.05)
+    # The normal quantile 1.96 in place of t would cover clearly less often for small n.
+    if n == 3:
+        z_covered = sum(abs(row.mean() - 3.0) <= 1.959964 * row.std(ddof=1) / math.sqrt(n)
+                        for row in samples)
+        assert z_covered < 1900 - 4 * math.sqrt(2000 * 0.95 * 0.05)
+
+
+def test_paired_intervals_cover_the_true_difference():
+    rng = np.random.default_rng(7)
+    seed_effect = rng.normal(scale=5.0, size=(2000, 8))
+    a = seed_effect + 0.3 + rng.normal(size=(2000, 8))
+    b = seed_effect + rng.normal(size=(2000, 8))
+    intervals = [paired_difference_interval(x, y) for x, y in zip(a, b)]
+    covered = sum(interval.low <= 0.3 <= interval.high for interval in intervals)
+    assert abs(covered - 1900) <= 4 * math.sqrt(2000 * 0.95 * 0.05)
+
+
+def _interval(low, high):
+    return Interval(mean=(low + high) / 2, low=low, high=high, n=8, confidence=0.95, df=7.0)
+
+
+@pytest.mark.parametrize("low, high, word", [
+    (0.001, 0.02, HIGHER), (1e-15, 1e-14, HIGHER),
+    (-0.02, -0.001, LOWER), (-1e-14, -1e-15, LOWER),
+    (-0.01, 0.01, NO_DIFFERENCE), (-1.0, 1e-15, NO_DIFFERENCE),
+    # Closed interval: an end point exactly at zero covers zero.
+    (0.0, 0.02, NO_DIFFERENCE), (-0.02, 0.0, NO_DIFFERENCE), (0.0, 0.0, NO_DIFFERENCE),
+])
+def test_verdict_reads_the_interval(low, high, word):
+    assert verdict(_interval(low, high)) == word
+
+
+def test_a_tiny_but_consistent_difference_is_a_verdict_and_a_single_run_is_none():
+    # No tolerance: the interval, not the size, decides.
+    assert compare([1.0 + 1e-12, 1.0 + 1e-12], [1.0, 1.0])[1] == HIGHER
+    with pytest.raises(ValueError, match="a: expected at least 2 measurements"):
+        compare([0.95], [0.94])
+
+
+def test_compare_returns_the_verdict_of_its_interval():
+    interval, word = compare([0.8, 0.81, 0.79, 0.8], [0.9, 0.92, 0.91, 0.9])
+    assert word == LOWER == verdict(interval)
+    assert interval.high < 0
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: mean_interval([1.0]), ValueError,
+     "samples: expected at least 2 measurements for an interval, got 1"),
+    (lambda: mean_interval([]), ValueError,
+     "samples: expected at least 2 measurements for an interval, got 0"),
+    (lambda: mean_interval([1.0, float("nan")]), ValueError, "samples: expected finite values"),
+    (lambda: mean_interval([1.0, float("inf")]), ValueError, "samples: expected finite values"),
+    (lambda: mean_interval([[1.0, 2.0]]), ValueError, "samples: expected a 1-D sequence"),
+    (lambda: mean_interval("12"), TypeError, "samples: expected a numeric array"),
+    (lambda: mean_interval([1.0, 2.0], confidence=1.0), ValueError,
+     "confidence: expected a level in"),
+    (lambda: mean_interval([1.0, 2.0], confidence=0), ValueError, "confidence: expected a level"),
+    (lambda: mean_interval([1.0, 2.0], confidence=True), TypeError,
+     "confidence: expected a real number"),
+    (lambda: paired_difference_interval([1.0, 2.0], [1.0, 2.0, 3.0]), ValueError,
+     "b: expected 2 measurements paired with those of a, got 3"),
+    (lambda: paired_difference_interval([1.0, 2.0], [1.0]), ValueError,
+     "b: expected at least 2 measurements"),
+    (lambda: welch_difference_interval([1.0, 2.0], [3.0]), ValueError,
+     "b: expected at least 2 measurements"),
+    (lambda: compare([1.0, 2.0], [1.0, 2.0], paired="yes"), TypeError,
+     "paired: expected True or False"),
+    (lambda: verdict((0.0, 1.0)), TypeError, "interval: expected an nn_lib.evidence.Interval"),
+])
+def test_bad_inputs_are_named(call, error, message):
+    with pytest.raises(error, match=message.replace("(", r"\(").replace(")", r"\)")):
+        call()
+
+
+# --- the book's seed knob -------------------------------------------------------------------
+
+def test_book_seed_defaults_when_the_variable_is_unset_or_empty(monkeypatch):
+    monkeypatch.delenv(notebook.BOOK_SEED_VARIABLE, raising=False)
+    assert notebook.book_seed() == 0
+    assert notebook.book_seed(default=5) == 5
+    monkeypatch.setenv("NN_LIB_BOOK_SEED", "  ")
+    assert notebook.book_seed() == 0
+
+
+@pytest.mark.parametrize("text, value", [("7", 7), (" 12 ", 12), ("0", 0), ("4294967296", 2 ** 32)])
+def test_book_seed_reads_the_variable(monkeypatch, text, value):
+    monkeypatch.setenv("NN_LIB_BOOK_SEED", text)
+    assert notebook.book_seed() == value
+
+
+@pytest.mark.parametrize("text", ["-1", "1.5", "seven", "0x10", "+3", "1e3", "٣"])
+def test_book_seed_rejects_anything_but_a_non_negative_integer(monkeypatch, text):
+    monkeypatch.setenv("NN_LIB_BOOK_SEED", text)
+    with pytest.raises(ValueError, match="NN_LIB_BOOK_SEED: expected a non-negative integer"):
+        notebook.book_seed()
+
+
+def test_book_seed_rejects_a_bad_default():
+    with pytest.raises(ValueError, match="default: expected an integer >= 0"):
+        notebook.book_seed(default=-1)
+
+
+def test_seeds_follow_the_seed_sequence_of_book_seed_and_stream(monkeypatch):
+    import zlib
+    monkeypatch.setenv("NN_LIB_BOOK_SEED", "3")
+    expected = [int(child.generate_state(1)[0]) for child in
+                np.random.SeedSequence([3, zlib.crc32(b"dropout/keep_prob")]).spawn(4)]
+    assert notebook.seeds(4, stream="dropout/keep_prob") == expected
+    assert notebook.seeds(4, stream="dropout/keep_prob", seed=3) == expected
+
+
+def test_seeds_are_reproducible_prefix_stable_and_distinct(monkeypatch):
+    monkeypatch.delenv("NN_LIB_BOOK_SEED", raising=False)
+    eight = notebook.seeds(8, stream="l2")
+    assert notebook.seeds(8, stream="l2") == eight
+    assert notebook.seeds(3, stream="l2") == eight[:3]
+    assert len(set(eight)) == 8
+    assert all(isinstance(s, int) and 0 <= s < 2 ** 32 for s in eight)
+    assert set(notebook.seeds(8, stream="dropout")).isdisjoint(eight)
+    monkeypatch.setenv("NN_LIB_BOOK_SEED", "7")
+    assert set(notebook.seeds(8, stream="l2")).isdisjoint(eight)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"n": 0, "stream": "a"}, ValueError, "n: expected an integer >= 1"),
+    ({"n": 2.0, "stream": "a"}, TypeError, "n: expected an integer"),
+    ({"n": 2, "stream": ""}, TypeError, "stream: expected a non-empty string"),
+    ({"n": 2, "stream": 3}, TypeError, "stream: expected a non-empty string"),
+    ({"n": 2, "stream": "a", "seed": -1}, ValueError, "seed: expected an integer >= 0"),
+])
+def test_seeds_reject_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        notebook.seeds(**kwargs)
+
+
+def test_seeds_report_a_bad_environment_variable(monkeypatch):
+    monkeypatch.setenv("NN_LIB_BOOK_SEED", "abc")
+    with pytest.raises(ValueError, match="NN_LIB_BOOK_SEED"):
+        notebook.seeds(2, stream="a")
