@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import _describe, check_array, check_real
+from ._validation import Real, _describe, check_array, validate_params
 
 __all__ = ["Interval", "t_cdf", "t_quantile", "mean_interval", "paired_difference_interval",
            "welch_difference_interval", "verdict", "compare", "HIGHER", "LOWER",
@@ -51,6 +51,11 @@ _STIRLING_FROM = 1e5
 # Beyond this the continued fraction, with about sqrt(df) terms, slowly loses
 # accuracy (to about 1e-9 in t at 1e8), while t equals the normal quantile to within 1e-6.
 _MAX_DF = 1e8
+
+#: The limits of the arguments, declared once.
+_DF = Real(0.0, _MAX_DF, closed="right", noun="degrees of freedom")
+_CONFIDENCE = Real(0.0, 1.0, closed="neither", noun="a level")
+_PROBABILITY = Real(0.0, 1.0, closed="neither", noun="a probability")
 # A few units in the last place: the last factor d * c rounds to within this of 1 at convergence.
 _CONVERGED = 4 * np.finfo(np.float64).eps
 
@@ -90,20 +95,6 @@ class Interval:
     def __str__(self) -> str:
         return (f"{self.mean:.4g} ({self.confidence:.0%} interval "
                 f"{self.low:.4g} to {self.high:.4g}, n = {self.n})")
-
-
-def _check_df(df: object) -> float:
-    df = check_real("df", df)
-    if not 0 < df <= _MAX_DF:
-        raise ValueError(f"df: expected degrees of freedom in (0, {_MAX_DF:.0e}], got {df!r}")
-    return df
-
-
-def _check_confidence(confidence: object) -> float:
-    confidence = check_real("confidence", confidence)
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence: expected a level in (0, 1) such as 0.95, got {confidence!r}")
-    return confidence
 
 
 def _check_samples(name: str, samples: object) -> NDArray[np.float64]:
@@ -193,6 +184,7 @@ def _upper_tail(t: float, df: float) -> float:
     return 0.5 * _regularized_beta(df / 2.0, 0.5, df / (df + t2), t2 / (df + t2))
 
 
+@validate_params(t=Real(), df=_DF)
 def t_cdf(t: float, df: float) -> float:
     r"""Cumulative distribution function of Student's t with ``df`` degrees of freedom.
 
@@ -216,12 +208,11 @@ def t_cdf(t: float, df: float) -> float:
     float
         :math:`P(T \le t)`.
     """
-    t = check_real("t", t)
-    df = _check_df(df)
     tail = _upper_tail(abs(t), df)
     return 1.0 - tail if t >= 0 else tail
 
 
+@validate_params(p=_PROBABILITY, df=_DF)
 def t_quantile(p: float, df: float) -> float:
     r"""Quantile of Student's t: the :math:`t` with :math:`F_\nu(t) = p`.
 
@@ -243,10 +234,6 @@ def t_quantile(p: float, df: float) -> float:
     float
         :math:`t_{p,\nu}`; for example :math:`t_{0.975,7} = 2.3646\ldots`.
     """
-    p = check_real("p", p)
-    if not 0 < p < 1:
-        raise ValueError(f"p: expected a probability in (0, 1), got {p!r}")
-    df = _check_df(df)
     if p == 0.5:
         return 0.0
     if p < 0.5:
@@ -272,6 +259,7 @@ def _interval(mean: float, standard_error: float, n: int, df: float,
                     confidence=confidence, df=df)
 
 
+@validate_params(confidence=_CONFIDENCE)
 def mean_interval(samples: ArrayLike, confidence: float = 0.95) -> Interval:
     r"""Mean of ``samples`` with its Student-t confidence interval.
 
@@ -295,12 +283,12 @@ def mean_interval(samples: ArrayLike, confidence: float = 0.95) -> Interval:
     Interval
     """
     x = _check_samples("samples", samples)
-    confidence = _check_confidence(confidence)
     n = x.size
     return _interval(float(x.mean()), float(x.std(ddof=1)) / math.sqrt(n), n, n - 1.0,
                      confidence)
 
 
+@validate_params(confidence=_CONFIDENCE)
 def paired_difference_interval(a: ArrayLike, b: ArrayLike, confidence: float = 0.95) -> Interval:
     r"""Interval of the mean difference ``a - b`` for measurements paired by seed.
 
@@ -328,13 +316,13 @@ def paired_difference_interval(a: ArrayLike, b: ArrayLike, confidence: float = 0
     if a.shape != b.shape:
         raise ValueError(f"b: expected {a.size} measurements paired with those of a, "
                          f"got {b.size}")
-    confidence = _check_confidence(confidence)
     d = a - b
     n = d.size
     return _interval(float(d.mean()), float(d.std(ddof=1)) / math.sqrt(n), n, n - 1.0,
                      confidence)
 
 
+@validate_params(confidence=_CONFIDENCE)
 def welch_difference_interval(a: ArrayLike, b: ArrayLike, confidence: float = 0.95) -> Interval:
     r"""Interval of the difference of means ``mean(a) - mean(b)`` for independent samples.
 
@@ -365,7 +353,6 @@ def welch_difference_interval(a: ArrayLike, b: ArrayLike, confidence: float = 0.
     """
     a = _check_samples("a", a)
     b = _check_samples("b", b)
-    confidence = _check_confidence(confidence)
     va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
     variance = float(va + vb)
     denominator = float(va ** 2 / (a.size - 1) + vb ** 2 / (b.size - 1))

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import _describe, check_int
+from ._validation import Integer, _describe
 
 __all__ = ["glue", "BOOK_SEED_VARIABLE", "book_seed", "seeds"]
 
@@ -74,7 +74,7 @@ def book_seed(default: int = 0) -> int:
         If ``NN_LIB_BOOK_SEED`` is set to anything but a non-negative integer
         written in decimal digits (surrounding spaces are allowed).
     """
-    default = check_int("default", default, 0)
+    default = Integer(0)("default", default)
     text = os.environ.get(BOOK_SEED_VARIABLE, "").strip()
     if not text:
         return default
@@ -108,10 +108,10 @@ def seeds(n: int, *, stream: str, seed: int | None = None) -> list[int]:
     list of int
         ``n`` seeds in [0, 2**32), each usable as the ``seed`` of any nn_lib function.
     """
-    n = check_int("n", n, 1)
+    n = Integer(1)("n", n)
     if not isinstance(stream, str) or not stream:
         raise TypeError(f"stream: expected a non-empty string naming the experiment, "
                         f"got {_describe(stream)}")
-    root = book_seed() if seed is None else check_int("seed", seed, 0)
+    root = book_seed() if seed is None else Integer(0)("seed", seed)
     sequence = np.random.SeedSequence([root, zlib.crc32(stream.encode("utf-8"))])
     return [int(child.generate_state(1)[0]) for child in sequence.spawn(n)]

@@ -88,8 +88,9 @@ def test_public_functions_have_type_hints(qualname, func):
 
 
 def test_package_all_is_the_union_of_the_modules_all():
-    # plotting and notebook stay submodules (plotting needs matplotlib): not re-exported.
-    exported = {name for module in SUBMODULES if module not in ("plotting", "notebook")
+    # plotting (it needs matplotlib), notebook and evidence (the book's helpers) stay
+    # submodules: not re-exported.
+    exported = {name for module in SUBMODULES if module not in ("plotting", "notebook", "evidence")
                 for name in _module(module).__all__}
     assert exported == set(PUBLIC)
 
