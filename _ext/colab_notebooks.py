@@ -14,7 +14,9 @@ that myst-nb wrote to ``_build/jupyter_execute`` and writes a copy to
 - ``{cite}``, ``{ref}``, ``{numref}``, ``{doc}`` and links to other ``.md``
   pages are resolved by the Sphinx domains themselves (the same text as the
   HTML) and point at the published pages (``html_baseurl``);
-- exercises become headings, solutions collapsed ``<details>`` blocks,
+- exercises become headings, solutions collapsed ``<details>`` blocks (a gated
+  solution, ``{solution-start}`` ... ``{solution-end}`` around code cells, becomes
+  a titled part between two rules),
   admonitions block quotes, figure captions a line under the figure;
 - headings carry the HTML's section numbers; cell tags and myst-nb metadata
   are dropped (a cell hidden in the HTML shows its code in Colab);
@@ -273,6 +275,12 @@ def _convert_directive(block: _Block, resolver: Resolver, state: MarkdownState) 
     if block.name == "solution":
         summary = "Solution to " + resolver.exercise_title(block.argument)
         return ["<details>", f"<summary>{summary}</summary>", "", *body, "", "</details>"]
+    # A gated solution spans cells (its code cells run in the build), and a <details>
+    # block cannot hold a notebook's code cells: it becomes a titled, ruled-off part.
+    if block.name == "solution-start":
+        return ["---", "", f"**Solution to {resolver.exercise_title(block.argument)}**", "", *body]
+    if block.name == "solution-end":
+        return ["---"]
     if block.name == "admonition" or block.name in ADMONITIONS:
         title = convert_roles(block.argument, resolver) if block.name == "admonition" else ADMONITIONS[block.name]
         return _quote([f"**{title}**", "", *body])

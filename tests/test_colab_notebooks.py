@@ -163,6 +163,14 @@ def test_exercises_become_headings_and_solutions_collapsed_details():
     )
 
 
+def test_a_gated_solution_becomes_a_titled_part_between_rules():
+    resolver = FakeResolver()
+    start = cn.convert_markdown(":::{solution-start} ex-one\n:class: dropdown\n:::\nRun this:", resolver)
+    end = cn.convert_markdown(":::{solution-end}\n:::", resolver)
+    assert start == "---\n\n**Solution to Exercise 2.1**\n\nRun this:"
+    assert end == "---"
+
+
 def test_an_exercise_with_a_title_and_a_nested_admonition():
     text = "::::{exercise} Warm-up\n:label: ex-two\nText.\n\n:::{note}\nCareful.\n:::\n::::"
     assert convert(text) == "## Exercise 2.2 (Warm-up)\n\nText.\n\n> **Note**\n>\n> Careful."
@@ -283,6 +291,8 @@ def test_generated_notebooks_carry_the_html_numbers(book_build):
         titles = re.findall(r'class="exercise admonition"[^>]*>\s*<p class="admonition-title"><span class="caption-number">(Exercise [\d.]+)', html)
         assert titles and re.findall(r"^#+ (Exercise [\d.]+)", markdown, re.MULTILINE) == titles, chapter
         assert markdown.count("<details>") == len(re.findall(r"^:::+\{solution\}", source, re.MULTILINE)), chapter
+        assert markdown.count("**Solution to Exercise") == len(
+            re.findall(r"^:::+\{solution-start\}", source, re.MULTILINE)), chapter
         assert sum(c.cell_type == "code" for c in nb.cells) == source.count("```{code-cell}"), chapter
         assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), chapter
         install = next(c for c in nb.cells if c.cell_type == "code")
