@@ -5,19 +5,30 @@ random experiment in the book derives its seeds from :func:`book_seed`, which
 reads the environment variable ``NN_LIB_BOOK_SEED`` (default 0), through
 :func:`seeds`, so that ``NN_LIB_BOOK_SEED=7 jupyter-book build .`` rebuilds the
 whole book under other seeds.
+
+:func:`cached` lets several chapters share one long computation (the same
+training runs) instead of repeating it: the first chapter that asks computes
+it, the others read the stored result.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
+import tempfile
 import zlib
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
 from ._validation import Integer, _describe
 
-__all__ = ["glue", "BOOK_SEED_VARIABLE", "book_seed", "seeds"]
+__all__ = ["glue", "BOOK_SEED_VARIABLE", "book_seed", "seeds", "CACHE_VARIABLE", "cached"]
+
+T = TypeVar("T")
 
 BOOK_SEED_VARIABLE = "NN_LIB_BOOK_SEED"
 """Name of the environment variable that sets the book's seed."""
@@ -115,3 +126,64 @@ def seeds(n: int, *, stream: str, seed: int | None = None) -> list[int]:
     root = book_seed() if seed is None else Integer(0)("seed", seed)
     sequence = np.random.SeedSequence([root, zlib.crc32(stream.encode("utf-8"))])
     return [int(child.generate_state(1)[0]) for child in sequence.spawn(n)]
+
+
+CACHE_VARIABLE = "NN_LIB_CACHE"
+"""Name of the environment variable that sets the folder of :func:`cached`."""
+
+
+def _source_digest() -> str:
+    """A digest of nn_lib's own source files: a change to the library changes every key."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def cached(compute: Callable[..., T], /, **arguments: Any) -> T:
+    """``compute(**arguments)``, computed once and then read back from disk.
+
+    Several chapters use the same long training runs; the first one to call
+    ``cached`` with the same function and arguments computes and stores the
+    result, the others load it. The key is the function's name, the pickled
+    arguments (arrays included, byte for byte) and a digest of nn_lib's source,
+    so a change to any argument or to the library computes afresh. The seed
+    knob needs no special care: seeds are among the arguments.
+
+    Results are stored in the folder named by the environment variable
+    ``NN_LIB_CACHE``, by default ``nn_lib_cache`` in the temporary directory.
+    Delete it to start over.
+
+    Parameters
+    ----------
+    compute : callable
+        A function of keyword arguments whose result can be pickled, for
+        instance :func:`nn_lib.train_seeds`.
+    **arguments
+        Its arguments, all by keyword; they must be picklable.
+
+    Returns
+    -------
+    object
+        What ``compute(**arguments)`` returns.
+    """
+    if not callable(compute):
+        raise TypeError(f"compute: expected a function, got {_describe(compute)}")
+    key = hashlib.sha256()
+    key.update(f"{compute.__module__}.{compute.__qualname__}".encode())
+    key.update(pickle.dumps(sorted(arguments.items()), protocol=4))
+    key.update(_source_digest().encode())
+    folder = Path(os.environ.get(CACHE_VARIABLE) or Path(tempfile.gettempdir()) / "nn_lib_cache")
+    path = folder / f"{compute.__name__}-{key.hexdigest()[:32]}.pickle"
+    if path.exists():
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    result = compute(**arguments)
+    folder.mkdir(parents=True, exist_ok=True)
+    # Written to a temporary name first, so that a reader never sees half a file.
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    with open(partial, "wb") as f:
+        pickle.dump(result, f, protocol=4)
+    partial.replace(path)
+    return result
+

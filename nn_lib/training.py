@@ -103,6 +103,10 @@ class TrainingResult:
         Epoch (0-based) of each entry of ``costs``.
     step_costs : ndarray of shape (num_epochs * batches_per_epoch,) or None
         The cost of every mini-batch, when ``record_steps=True``.
+    checkpoints : list of (int, dict of str to ndarray)
+        ``(epoch, parameters)`` after every ``checkpoint_every`` epochs (and after
+        the last), when ``checkpoint_every`` is given; otherwise empty. ``epoch``
+        counts the epochs done, so a learning curve can evaluate each network.
     learning_rates : ndarray of shape (num_epochs,)
         The learning rate used in each epoch.
     optimizer : Optimizer
@@ -118,6 +122,7 @@ class TrainingResult:
     learning_rates: Array
     optimizer: Optimizer
     step_costs: Array | None = field(default=None)
+    checkpoints: list[tuple[int, dict[str, Array]]] = field(default_factory=list)
 
 
 def _seed_sequence(seed: Seed) -> list[np.random.Generator]:
@@ -136,7 +141,7 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
           initialization: str = "he", parameters: Mapping[str, ArrayLike] | None = None,
           lr_schedule: Schedule | Callable[[float, int], float] | None = None,
           cost_every: int = 1, record_steps: bool = False,
-          print_every: int | None = None) -> TrainingResult:
+          checkpoint_every: int | None = None, print_every: int | None = None) -> TrainingResult:
     r"""Train a LINEAR->RELU (x L-1) -> LINEAR->SIGMOID network.
 
     Each epoch shuffles the data into mini-batches (or uses all of it at once
@@ -188,6 +193,9 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
         Record the cost every ``cost_every`` epochs (and at the last epoch).
     record_steps : bool
         Also record the cost of every mini-batch step.
+    checkpoint_every : int or None
+        Keep a copy of the parameters every ``checkpoint_every`` epochs (and at the
+        end) in ``checkpoints``, to follow accuracy along training; None keeps none.
     print_every : int or None
         Print the cost every ``print_every`` epochs (to stderr); None prints nothing.
 
@@ -204,7 +212,7 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
     return _fit(X, Y, params, optimizer, shuffle_rng, dropout_rng, num_epochs=num_epochs,
                 mini_batch_size=mini_batch_size, lambd=lambd, keep_prob=keep_prob,
                 lr_schedule=lr_schedule, cost_every=cost_every, record_steps=record_steps,
-                print_every=print_every)[0]
+                checkpoint_every=checkpoint_every, print_every=print_every)[0]
 
 
 def train_seeds(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int], seeds: Sequence[int],
@@ -235,7 +243,7 @@ def train_seeds(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int], seeds: Se
         Any keyword of :func:`train` except ``seed``, ``parameters`` and
         ``print_every``: ``optimizer``, ``num_epochs``, ``mini_batch_size``,
         ``lambd``, ``keep_prob``, ``initialization``, ``lr_schedule``,
-        ``cost_every``, ``record_steps``.
+        ``cost_every``, ``record_steps``, ``checkpoint_every``.
 
     Returns
     -------
@@ -311,13 +319,14 @@ def _checked_data_sets(X: ArrayLike, Y: ArrayLike, S: int) -> tuple[Array, Array
 
 
 @validate_params(num_epochs=Integer(1), mini_batch_size=OrNone(Integer(1)), lambd=NONNEGATIVE,
-                 cost_every=Integer(1), record_steps=Boolean(), print_every=OrNone(Integer(1)))
+                 cost_every=Integer(1), record_steps=Boolean(),
+                 checkpoint_every=OrNone(Integer(1)), print_every=OrNone(Integer(1)))
 def _fit(X: Array, Y: Array, params: dict[str, Array], optimizer: Optimizer,
          shuffle_rng: np.random.Generator | _Stack, dropout_rng: np.random.Generator | _Stack,
          num_epochs: int = 1000, mini_batch_size: int | None = None, lambd: float = 0.0,
          keep_prob: float | Sequence[float] = 1.0,
          lr_schedule: Schedule | Callable[[float, int], float] | None = None,
-         cost_every: int = 1, record_steps: bool = False,
+         cost_every: int = 1, record_steps: bool = False, checkpoint_every: int | None = None,
          print_every: int | None = None) -> list[TrainingResult]:
     """The training loop of :func:`train`, for one network or a stack of them."""
     if lr_schedule is not None and not callable(lr_schedule):
@@ -329,6 +338,7 @@ def _fit(X: Array, Y: Array, params: dict[str, Array], optimizer: Optimizer,
     optimizer._prepare(params)
     learning_rate0 = optimizer.learning_rate
     costs, epochs, step_costs, rates = [], [], [], np.empty(num_epochs)
+    checkpoints: list[tuple[int, dict[str, Array]]] = []
     full_batch = [(X, Y)]
     started = time.perf_counter()
     # A diverging run is detected once per epoch, below; until then NumPy's warnings
@@ -368,6 +378,9 @@ def _fit(X: Array, Y: Array, params: dict[str, Array], optimizer: Optimizer,
                 raise FloatingPointError(
                     f"train: the parameters or the cost stopped being finite at epoch {epoch}; "
                     f"the learning rate {optimizer.learning_rate} is probably too large")
+            if checkpoint_every is not None and ((epoch + 1) % checkpoint_every == 0
+                                                 or epoch == num_epochs - 1):
+                checkpoints.append((epoch + 1, {key: p.copy() for key, p in params.items()}))
             if record or show:
                 cost = total / m
                 if record:
@@ -379,7 +392,8 @@ def _fit(X: Array, Y: Array, params: dict[str, Array], optimizer: Optimizer,
     result = TrainingResult(parameters=params, costs=np.array(costs),
                             epochs=np.array(epochs, dtype=np.int64), learning_rates=rates,
                             optimizer=optimizer,
-                            step_costs=np.array(step_costs) if record_steps else None)
+                            step_costs=np.array(step_costs) if record_steps else None,
+                            checkpoints=checkpoints)
     return [result] if isinstance(dropout_rng, np.random.Generator) else _unstacked(result)
 
 
@@ -397,7 +411,9 @@ def _unstacked(result: TrainingResult) -> list[TrainingResult]:
         results.append(TrainingResult(
             parameters=parameters, costs=result.costs[:, k], epochs=result.epochs,
             learning_rates=result.learning_rates, optimizer=optimizer,
-            step_costs=None if result.step_costs is None else result.step_costs[:, k]))
+            step_costs=None if result.step_costs is None else result.step_costs[:, k],
+            checkpoints=[(epoch, {key: value[k] for key, value in network.items()})
+                         for epoch, network in result.checkpoints]))
     return results
 
 

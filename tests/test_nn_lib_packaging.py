@@ -165,3 +165,35 @@ def test_glue_calls_myst_nb_when_available(monkeypatch):
 def test_glue_refuses_a_bad_name(name):
     with pytest.raises(TypeError, match="^name"):
         notebook.glue(name, 1)
+
+
+def test_cached_computes_once_per_distinct_arguments(tmp_path, monkeypatch):
+    monkeypatch.setenv(notebook.CACHE_VARIABLE, str(tmp_path))
+    calls = []
+
+    def work(x, scale):
+        calls.append((x.tolist(), scale))
+        return x * scale
+
+    first = notebook.cached(work, x=np.arange(3.0), scale=2.0)
+    again = notebook.cached(work, scale=2.0, x=np.arange(3.0))
+    other = notebook.cached(work, x=np.arange(3.0), scale=3.0)
+    np.testing.assert_array_equal(first, [0.0, 2.0, 4.0])
+    np.testing.assert_array_equal(again, first)
+    np.testing.assert_array_equal(other, [0.0, 3.0, 6.0])
+    assert calls == [([0.0, 1.0, 2.0], 2.0), ([0.0, 1.0, 2.0], 3.0)]
+    assert len(list(tmp_path.glob("work-*.pickle"))) == 2 and not list(tmp_path.glob("*.partial"))
+
+
+def test_cached_key_changes_with_the_library_source(tmp_path, monkeypatch):
+    monkeypatch.setenv(notebook.CACHE_VARIABLE, str(tmp_path))
+    calls = []
+    notebook.cached(lambda: calls.append(1) or 1)
+    monkeypatch.setattr(notebook, "_source_digest", lambda: "another library")
+    notebook.cached(lambda: calls.append(2) or 2)
+    assert calls == [1, 2]
+
+
+def test_cached_refuses_a_non_callable():
+    with pytest.raises(TypeError, match="^compute: expected a function"):
+        notebook.cached(3)

@@ -580,3 +580,26 @@ def test_train_seeds_refuses_a_stack_of_data_of_the_wrong_size():
         nl.train_seeds(np.stack([X, X]), np.stack([Y, Y]), [2, 3, 1], [0, 1, 2])
     with pytest.raises(ValueError, match="^Y: expected labels 0 or 1"):
         nl.train_seeds(np.stack([X, X]), np.stack([Y, Y * 2]), [2, 3, 1], [0, 1])
+
+
+def test_checkpoints_are_the_parameters_after_those_epochs():
+    X, Y = nl.make_moons(50, seed=2)
+    options = dict(optimizer=nl.GradientDescent(0.2), seed=4)
+    result = nl.train(X, Y, [2, 4, 1], num_epochs=7, checkpoint_every=3, **options)
+    assert [epoch for epoch, _ in result.checkpoints] == [3, 6, 7]
+    for epoch, parameters in result.checkpoints:
+        shorter = nl.train(X, Y, [2, 4, 1], num_epochs=epoch, **options)
+        for key, value in shorter.parameters.items():
+            np.testing.assert_array_equal(parameters[key], value)
+    assert nl.train(X, Y, [2, 4, 1], num_epochs=2, **options).checkpoints == []
+    stacked = nl.train_seeds(X, Y, [2, 4, 1], [4, 5], optimizer=nl.GradientDescent(0.2),
+                             num_epochs=7, checkpoint_every=3)
+    np.testing.assert_allclose(stacked[0].checkpoints[1][1]["W1"], result.checkpoints[1][1]["W1"],
+                               rtol=1e-12)
+
+
+@pytest.mark.parametrize("bad, error", [(0, ValueError), (1.5, TypeError), ("2", TypeError)])
+def test_checkpoint_every_is_validated(bad, error):
+    X, Y = nl.make_moons(20, seed=0)
+    with pytest.raises(error, match="^checkpoint_every: expected an integer"):
+        nl.train(X, Y, [2, 3, 1], num_epochs=2, checkpoint_every=bad)
