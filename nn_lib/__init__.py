@@ -30,7 +30,7 @@ from .regularization import inverted_dropout, l2_penalty
 from .schedules import ConstantLearningRate, ExponentialDecay, InverseTimeDecay, Schedule, StepDecay
 from .training import TrainingResult, optimizer_path, random_mini_batches, train
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "__version__",
