@@ -52,16 +52,17 @@ SITE_ZIP = "nn-lib-book-site.zip"
 NOTEBOOKS_FOLDER = "nn-lib-book-notebooks"
 SITE_FOLDER = "nn-lib-book-site"
 
-# Elements of a fetched page that must not reach a search snippet: math
-# (its raw TeX), buttons and their menus (labels such as "Copy", ".ipynb",
-# "Open issue"), the collapsed-cell toggles, the page's header and footer bars.
+# Elements of a fetched page that must not reach a search snippet: buttons and
+# their menus (labels such as "Copy", ".ipynb", "Open issue"), the collapsed-
+# cell toggles, the page's header and footer bars, the print-only table of
+# contents. Math (its raw TeX) becomes an ellipsis.
 SNIPPET_FILTER_JS = """
 (function () {
   "use strict";
   const REMOVE = [
-    ".math", "mjx-container", "button", "summary", ".dropdown-menu",
+    "button", "summary", ".dropdown-menu", ".onlyprint", ".headerlink",
     ".bd-header-article", ".header-article-items", ".prev-next-area",
-    ".bd-footer-article", ".bd-sidebar-secondary", ".headerlink",
+    ".bd-footer-article", ".bd-sidebar-secondary",
   ].join(", ");
   function install() {
     if (typeof Search === "undefined" || Search.nnLibSnippetFilter) return;
@@ -69,6 +70,7 @@ SNIPPET_FILTER_JS = """
     Search.htmlToText = function (htmlString, anchor) {
       const doc = new DOMParser().parseFromString(htmlString, "text/html");
       doc.querySelectorAll(REMOVE).forEach((element) => element.remove());
+      doc.querySelectorAll(".math").forEach((element) => element.replaceWith(" \u2026 "));
       return htmlToText(doc.documentElement.outerHTML, anchor).replace(/\\s+/g, " ");
     };
     Search.nnLibSnippetFilter = true;
