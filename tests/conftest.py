@@ -135,6 +135,10 @@ def book_build(tmp_path_factory: pytest.TempPathFactory, test_output_dir: Path) 
     # does not notice changes inside nn_lib).
     config = read_config()
     config.setdefault("execute", {})["execute_notebooks"] = "force"
+    # Jupyter Book reads local extension paths relative to the configuration file.
+    extensions = config.get("sphinx", {}).get("local_extensions") or {}
+    for name, path in extensions.items():
+        extensions[name] = str((ROOT / path).resolve())
     config_path = out / "_config.yml"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
 

@@ -36,9 +36,13 @@ def search_index(html: Path) -> dict:
 
 
 def pages_holding(index: dict, word: str) -> set[str]:
-    found = index["terms"].get(word, []) or []
-    found = [found] if isinstance(found, int) else found
-    return {index["docnames"][i] for i in found}
+    """The pages whose text or headings hold ``word``, as the index records it."""
+    pages = set()
+    for table in ("terms", "titleterms"):
+        found = index[table].get(word, [])
+        found = [found] if isinstance(found, int) else found
+        pages |= {index["docnames"][i] for i in found}
+    return pages
 
 
 # ------------------------------------------------------------ in the book build
