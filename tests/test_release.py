@@ -77,7 +77,9 @@ def test_the_wheel_is_nn_lib_with_py_typed_at_the_version(dist):
     assert not [n for n in names if n.startswith(("tests/", "book/", "bench/", "scripts/"))], "the wheel holds more than nn_lib"
     assert metadata["Name"] == NAME and metadata["Version"] == version
     assert metadata["License-Expression"] == "MIT"
-    assert "numpy>=1.25" in metadata.get_all("Requires-Dist")
+    assert sorted(metadata.get_all("Requires-Dist", [])) == sorted(
+        PYPROJECT["project"]["dependencies"] + [f'{d}; extra == "{extra}"' for extra, deps in PYPROJECT["project"]["optional-dependencies"].items() for d in deps]
+    )
     with tarfile.open(sdist) as archive:
         members = {m.name.split("/", 1)[1] for m in archive.getmembers() if "/" in m.name}
     assert {"LICENSE", "README.md", "pyproject.toml", "nn_lib/py.typed"} <= members

@@ -1,4 +1,4 @@
-"""The built site's extras (scripts/site_downloads.py): the two zips the front page
+"""The built site's extras (_ext/site_downloads.py): the two zips the front page
 links, the Chinese words in the search index, the settings behind the phone layout.
 
 The zips are checked in the shared book build (marker ``book``) and, for the
@@ -19,7 +19,7 @@ from conftest import ROOT, chapter_names, read_config
 
 
 def _load_script():
-    spec = importlib.util.spec_from_file_location("site_downloads", ROOT / "scripts" / "site_downloads.py")
+    spec = importlib.util.spec_from_file_location("site_downloads", ROOT / "_ext" / "site_downloads.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -2,7 +2,8 @@
 
 - ``book.yml``: on pull requests and pushes to main, runs ``.ci/run`` (Chromium,
   the README's test command), builds the site and uploads ``_build/html``; on a
-  push to main only, deploys it with ``actions/deploy-pages``;
+  push to main only, deploys it with ``actions/deploy-pages`` and pushes it to
+  the branch Colab opens the notebooks from;
 - ``linkcheck.yml``: on a schedule, Sphinx's linkcheck builder;
 - ``release.yml``: on a tag ``v*``, checks the tag against the version, builds,
   and publishes to PyPI by trusted publishing (environment ``pypi``).
@@ -99,6 +100,12 @@ def test_book_workflow_tests_builds_and_deploys_main_only():
     assert "github.event_name == 'push'" in condition and "refs/heads/main" in condition, (
         f"deploy must run only for a push to main, not for pull requests: if: {condition}"
     )
+    # Colab opens the generated notebooks from a branch, so the same site is pushed to it.
+    colab = workflow["jobs"]["colab-branch"]
+    assert colab["if"] == condition and colab["needs"] == "build"
+    assert colab["permissions"] == {"contents": "write"}
+    assert uses(colab, "actions/download-artifact")[0]["with"]["name"] == "github-pages"
+    assert "colab_publish_branch" in runs(colab) and "git push --force" in runs(colab)
     # Nothing else in the workflow may write.
     assert workflow["permissions"] == {"contents": "read"}
     assert "permissions" not in build

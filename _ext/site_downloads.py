@@ -18,7 +18,7 @@ It runs after the other ``build-finished`` handlers (priority 900), so that
 notebooks written by another extension are in the zip. A step that writes
 notebooks after the build can re-make both zips from the command line:
 
-    python scripts/site_downloads.py _build/html
+    python _ext/site_downloads.py _build/html
 
 It also
 
