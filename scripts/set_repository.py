@@ -6,12 +6,16 @@ The repository address lives in ONE place: ``repository.url`` and
 the branch the built site is published to, where Colab finds the notebooks).
 These files carry copies of it:
 
-- ``pyproject.toml``: the ``[project.urls]`` table;
+- ``pyproject.toml``: the ``[project.urls]`` table (Documentation is the
+  published site, below);
 - ``CITATION.cff``: ``repository-code`` and ``url`` (also in ``references``);
 - ``README.md``: the "Open in Colab" badges (``.../blob/<publish branch>/notebooks/...``),
   the clone and pip commands;
 - ``book/*.md``: each chapter's install cell (``git+<url>@<branch>``) and the
   ``pip install`` line of the front page.
+- ``_config.yml`` itself: ``html.baseurl``, the GitHub Pages address of the
+  published site (``https://<owner>.github.io/<repo>/``), also named in the
+  README.
 
 To move the book to a fork: edit ``_config.yml``, then run
 
@@ -34,6 +38,7 @@ import yaml
 
 GIT_SOURCE = re.compile(r"git\+https://github\.com/[^/\s\"'`]+/[^/@\s\"'`]+@[^\s\"'`)\\]+")
 COLAB = re.compile(r"https://colab\.research\.google\.com/github/[^/\s]+/[^/\s]+/blob/[^/\s]+/")
+BASEURL = re.compile(r"^([ \t]+baseurl:[ \t]*).*$", re.MULTILINE)
 CFF_KEYS = re.compile(r"^([ \t]*(?:-[ \t]+)?(?:repository-code|url):[ \t]*)\"?([^\"\s]+)\"?[ \t]*$", re.MULTILINE)
 
 
@@ -57,6 +62,17 @@ def canonical(root: Path) -> tuple[str, str]:
     return url, branch
 
 
+def pages_url(url: str) -> str:
+    """The GitHub Pages address of a repository's site (with a final slash).
+
+    https://github.com/<owner>/<repo> publishes at https://<owner>.github.io/<repo>/,
+    except the repository named <owner>.github.io, which publishes at the root.
+    """
+    owner, repo = urlparse(url).path.strip("/").split("/")
+    host = f"{owner.lower()}.github.io"
+    return f"https://{host}/" if repo.lower() == host else f"https://{host}/{repo}/"
+
+
 def previous_url(root: Path) -> str | None:
     """The address the copies hold now (read from CITATION.cff's repository-code)."""
     path = root / "CITATION.cff"
@@ -73,7 +89,13 @@ def rewrite_text(text: str, url: str, branch: str, old: str | None, colab_branch
     text = COLAB.sub(f"https://colab.research.google.com/github/{owner_repo}/blob/{colab_branch}/", text)
     if old and old != url:
         text = re.sub(re.escape(old) + r"(?![\w.-])", url, text)
+        text = text.replace(pages_url(old), pages_url(url))
     return text
+
+
+def rewrite_config(text: str, url: str) -> str:
+    """Rewrite only the html.baseurl line of _config.yml."""
+    return BASEURL.sub(lambda m: m.group(1) + pages_url(url), text)
 
 
 def rewrite_pyproject(text: str, url: str, old: str | None) -> str:
@@ -84,6 +106,7 @@ def rewrite_pyproject(text: str, url: str, old: str | None) -> str:
     table = match.group(1)
     if old and old != url:
         table = re.sub(re.escape(old) + r"(?![\w.-])", url, table)
+        table = table.replace(pages_url(old), pages_url(url))
     return text[: match.start(1)] + table + text[match.end(1):]
 
 
@@ -98,7 +121,7 @@ def rewrite_cff(text: str, url: str, old: str | None) -> str:
 
 
 def derived_files(root: Path) -> list[Path]:
-    files = [root / "README.md", root / "CITATION.cff", root / "pyproject.toml"]
+    files = [root / "_config.yml", root / "README.md", root / "CITATION.cff", root / "pyproject.toml"]
     files += sorted((root / "book").glob("*.md"))
     return [f for f in files if f.exists()]
 
@@ -111,7 +134,9 @@ def plan(root: Path) -> dict[Path, str]:
     changes = {}
     for path in derived_files(root):
         text = path.read_text(encoding="utf-8")
-        if path.name == "pyproject.toml":
+        if path.name == "_config.yml":
+            new = rewrite_config(text, url)
+        elif path.name == "pyproject.toml":
             new = rewrite_pyproject(text, url, old)
         elif path.name == "CITATION.cff":
             new = rewrite_cff(text, url, old)

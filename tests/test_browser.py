@@ -17,6 +17,7 @@ import base64
 import functools
 import http.server
 import json
+import re
 import shutil
 import tempfile
 import threading
@@ -367,3 +368,134 @@ def test_link_checker_itself(tmp_path):
     assert _check_link(tmp_path, base, "https://example.org/missing.html") is None  # other sites: not checked
     assert "no such file" in _check_link(tmp_path, base, f"{base}/book/b.html")
     assert "no element" in _check_link(tmp_path, base, f"{base}/book/a.html#nowhere")
+
+
+# ------------------------------------------------------------ the reader's side: phone, search, dark mode
+
+PHONE_WIDTH = 390  # px, a common phone's CSS width
+# Labels of the page's buttons and menus: none may show in a search snippet.
+BUTTON_LABELS = ("Open issue", "Suggest edit", ".pdf", "Download source file", "Print to PDF", "Fullscreen mode",
+                 "Show code cell source", "Copy to clipboard")
+RAW_TEX = re.compile(r"\$\$|\\[()\[\]]|\\(?:frac|hat|beta|alpha|lambda|epsilon|sum|sqrt|left|right|mathbf|lVert|partial|cdot)\b")
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser, book_url, book_build):
+    """At a 390 px wide viewport, every page is at most 390 px wide."""
+    wide = []
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": PHONE_WIDTH, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+    )
+    try:
+        for page in _pages(book_build.html):
+            _load(browser, f"{book_url}/{page}")
+            browser.execute_async_script(WAIT_FOR_MATHJAX)
+            width, viewport = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth];")
+            assert viewport == PHONE_WIDTH, f"{page}: the viewport is {viewport} px, not {PHONE_WIDTH} (no viewport meta tag?)"
+            if width > PHONE_WIDTH:
+                wide.append(f"{page}: {width} px wide")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    browser.get_log("browser")
+    assert not wide, f"pages that scroll sideways at {PHONE_WIDTH} px:\n" + "\n".join(wide)
+
+
+def test_one_search_box_at_desktop_width(browser, book_url):
+    for page in ("book/intro.html", "book/dropout.html", "book/api.html"):
+        browser.get(f"{book_url}/{page}")
+        boxes = browser.execute_script(
+            "return Array.from(document.querySelectorAll('.search-button-field, form.bd-search input'))"
+            ".filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0"
+            " && getComputedStyle(e).visibility !== 'hidden'; }).length;"
+        )
+        assert boxes == 1, f"{page}: {boxes} search boxes visible at 1280 px, expected one"
+    browser.get_log("browser")
+
+
+def _search(browser, book_url, query: str) -> list[tuple[str, str]]:
+    """(result link, snippet) for each result of the search page, once it has finished."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(f"{book_url}/search.html?q={query}")
+
+    def finished(driver):
+        status = driver.execute_script(
+            "const s = document.querySelector('#search-results .search-summary'); return s ? s.textContent : '';"
+        )
+        return status if ("finished" in status or "did not match" in status) else False
+
+    WebDriverWait(browser, PAGE_TIMEOUT).until(finished)
+    return [
+        tuple(item)
+        for item in browser.execute_script(
+            "return Array.from(document.querySelectorAll('#search-results li')).map((li) => "
+            "[li.querySelector('a').href, (li.querySelector('p.context') || {textContent: ''}).textContent]);"
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "query, page",
+    [
+        ("动量", "book/glossary.html"),  # momentum
+        ("失活", "book/glossary.html"),  # (drop)out, part of 随机失活
+        ("随机失活", "book/glossary.html"),  # dropout
+        ("正则化", "book/glossary.html"),  # regularization
+        ("学习率", "book/glossary.html"),  # learning rate
+        ("momentum", "book/momentum.html"),
+        ("regularization", "book/l2-regularization.html"),
+        ("gradient", "book/gradient-checking.html"),
+    ],
+)
+def test_search_finds_chinese_and_english_terms(browser, book_url, query, page):
+    results = _search(browser, book_url, query)
+    assert any(urlparse(href).path.endswith(page) for href, _ in results), f"search for {query!r} returned {results}"
+    browser.get_log("browser")
+
+
+def test_search_snippets_show_no_tex_and_no_button_labels(browser, book_url):
+    browser.get(f"{book_url}/book/dropout.html")
+    labels = browser.execute_script("return document.querySelector('.bd-header-article').textContent;")
+    assert "Open issue" in labels and "Suggest edit" in labels, "the chapter page has no issue and edit buttons"
+    problems = []
+    snippets = 0
+    for query in ("dropout", "regularization", "adam", "正则化", "cost"):
+        for href, snippet in _search(browser, book_url, query):
+            snippets += bool(snippet.strip())
+            if RAW_TEX.search(snippet):
+                problems.append(f"{query!r} -> {href}: raw TeX in {snippet!r}")
+            problems += [f"{query!r} -> {href}: button label {label!r} in {snippet!r}" for label in BUTTON_LABELS if label in snippet]
+    assert snippets >= 10, f"only {snippets} snippets were shown"
+    assert not problems, "\n".join(problems)
+    browser.get_log("browser")
+
+
+def test_edit_and_issue_buttons_point_at_the_repository(browser, book_url):
+    config = read_config()
+    url, branch = config["repository"]["url"], config["repository"]["branch"]
+    browser.get(f"{book_url}/book/dropout.html")
+    hrefs = browser.execute_script("return Array.from(document.querySelectorAll('a[href]')).map((a) => a.href);")
+    assert f"{url}/edit/{branch}/book/dropout.md" in hrefs, "no 'Suggest edit' link to book/dropout.md"
+    assert any(h.startswith(f"{url}/issues/new") for h in hrefs), "no 'Open issue' link"
+    browser.get_log("browser")
+
+
+def test_dark_mode_puts_every_figure_on_white(browser, book_url):
+    """Figures are drawn with dark ink: in dark mode each sits on a white card."""
+    problems = []
+    checked = 0
+    for chapter in chapter_names():
+        _load(browser, f"{book_url}/book/{chapter}.html")
+        browser.execute_script("document.documentElement.dataset.theme = 'dark'; document.documentElement.dataset.mode = 'dark';")
+        facts = browser.execute_script(
+            "return [getComputedStyle(document.body).backgroundColor,"
+            " Array.from(document.querySelectorAll('.bd-content img')).map((i) => [i.src, getComputedStyle(i).backgroundColor])];"
+        )
+        page_background, images = facts
+        assert page_background != "rgb(255, 255, 255)", f"{chapter}: dark mode did not switch on"
+        for src, background in images:
+            checked += 1
+            if background != "rgb(255, 255, 255)":
+                problems.append(f"{chapter}: {src} has background {background} in dark mode")
+    assert checked >= 2 * len(chapter_names()), f"only {checked} figures checked"
+    assert not problems, "\n".join(problems)
+    browser.get_log("browser")

@@ -175,7 +175,7 @@ def test_every_chapter_runs_in_a_colab_like_runtime(colab_env, book_build, monke
             failures.append(f"{chapter}: {figures} figure(s), expected at least 2")
 
     # The install cell installed nn_lib, from the local copy, not editable.
-    show = subprocess.run([str(python), "-m", "pip", "show", "-f", "nn_lib"], capture_output=True, text=True)
+    show = subprocess.run([str(python), "-m", "pip", "show", "-f", "nn-lib-book"], capture_output=True, text=True)
     assert show.returncode == 0, "the install cell did not install nn_lib"
     location = re.search(r"^Location: (.+)$", show.stdout, re.MULTILINE).group(1)
     assert Path(location).resolve().is_relative_to(colab_env["venv"].resolve()), show.stdout

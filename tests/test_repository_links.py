@@ -4,7 +4,9 @@ The one place: ``repository.url`` and ``repository.branch`` in ``_config.yml``
 (and ``sphinx.config.colab_publish_branch``, where the built site and its Colab
 notebooks are published). The copies: ``pyproject.toml`` [project.urls],
 ``CITATION.cff``, the README's Colab badges and commands, every chapter's
-install cell and the front page's ``pip install`` line.
+install cell, the front page's ``pip install`` line, and the GitHub Pages
+address of the published site (``html.baseurl`` in ``_config.yml``, the
+README's link, pyproject's Documentation URL).
 ``scripts/set_repository.py`` rewrites the copies after a change.
 
 Also: the README starts with the two commands, and ``.ci/run`` runs exactly
@@ -63,6 +65,18 @@ def publish_branch(config: dict) -> str:
     return config["sphinx"]["config"]["colab_publish_branch"]
 
 
+PAGES_LINK = re.compile(r"https://[\w.-]+\.github\.io/[^\s\"')\]>]*")
+
+
+def expected_pages_url(url: str) -> str:
+    """Where GitHub Pages publishes a repository's site (GitHub's rule, written out
+    here independently of scripts/set_repository.py)."""
+    owner, repo = url.removeprefix("https://github.com/").split("/")
+    if repo.lower() == f"{owner.lower()}.github.io":
+        return f"https://{owner.lower()}.github.io/"
+    return f"https://{owner.lower()}.github.io/{repo}/"
+
+
 def disagreements(root: Path) -> list[str]:
     """Every copy of the repository address under ``root`` that disagrees with _config.yml."""
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
@@ -80,13 +94,19 @@ def disagreements(root: Path) -> list[str]:
     expect(re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url) is not None, f"_config.yml: repository.url {url!r} is not a GitHub repository")
     expect(branch == "main", f"_config.yml: repository.branch is {branch!r}; the book's branch is main")
     expect(config.get("html", {}).get("use_repository_button") is True, "_config.yml: html.use_repository_button is not true")
+    pages = expected_pages_url(url)
+    baseurl = config.get("html", {}).get("baseurl")
+    expect(baseurl == pages, f"_config.yml: html.baseurl is {baseurl!r}, expected {pages!r}")
 
     # pyproject.toml [project.urls]
     pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     urls = pyproject.get("project", {}).get("urls", {})
     expect(bool(urls), "pyproject.toml: no [project.urls]")
     for key, value in urls.items():
-        expect(value == url or value.startswith(url + "/"), f"pyproject.toml: [project.urls] {key} = {value!r}, expected {url!r}")
+        if key == "Documentation":
+            expect(value == pages, f"pyproject.toml: [project.urls] Documentation = {value!r}, expected the site {pages!r}")
+        else:
+            expect(value == url or value.startswith(url + "/"), f"pyproject.toml: [project.urls] {key} = {value!r}, expected {url!r}")
     expect(url in urls.values(), f"pyproject.toml: no [project.urls] entry equals {url!r}")
 
     # CITATION.cff
@@ -131,7 +151,16 @@ def disagreements(root: Path) -> list[str]:
     for link in GITHUB_LINK.findall(readme):
         link = link.rstrip(".,;")
         expect(link == url or link.startswith((url + "/", url + ".git", url + "@")), f"README.md: link {link!r} is not {url!r}")
+    site_links = [link.rstrip(".,;") for link in PAGES_LINK.findall(readme)]
+    expect(bool(site_links), "README.md: no link to the published site")
+    for link in site_links:
+        expect(link.startswith(pages), f"README.md: link {link!r} is not on the published site {pages!r}")
     return found
+
+
+def test_pages_address_rule():
+    assert expected_pages_url("https://github.com/nn-lib-book/nn-lib-book") == "https://nn-lib-book.github.io/nn-lib-book/"
+    assert expected_pages_url("https://github.com/Ann/Ann.github.io") == "https://ann.github.io/"
 
 
 def test_every_copy_of_the_repository_address_agrees():
@@ -199,6 +228,10 @@ def test_the_fork_command_rewrites_every_copy(tmp_path):
     assert original not in readme
     assert original not in (tmp_path / "book" / "dropout.md").read_text(encoding="utf-8")
     assert f"git+{fork}@{fork_branch}" in (tmp_path / "book" / "dropout.md").read_text(encoding="utf-8")
+    assert "https://someone-else.github.io/my-fork/" in readme
+    config = yaml.safe_load((tmp_path / "_config.yml").read_text(encoding="utf-8"))
+    assert config["html"]["baseurl"] == "https://someone-else.github.io/my-fork/"
+    assert config["repository"]["url"] == fork
     # The rest of pyproject.toml is untouched.
     before = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     after = tomllib.loads((tmp_path / "pyproject.toml").read_text(encoding="utf-8"))
