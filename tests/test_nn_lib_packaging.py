@@ -39,7 +39,7 @@ def _module(name):
 def test_version_is_pep440_and_matches_the_installed_distribution():
     assert isinstance(nl.__version__, str)
     assert PEP440.match(nl.__version__), nl.__version__
-    assert importlib.metadata.version("nn_lib") == nl.__version__
+    assert importlib.metadata.version("nn-lib-book") == nl.__version__
 
 
 def test_all_names_are_importable_and_documented():
@@ -107,7 +107,7 @@ def test_py_typed_ships():
     with open(ROOT / "pyproject.toml", "rb") as f:
         config = tomllib.load(f)
     assert "py.typed" in config["tool"]["setuptools"]["package-data"]["nn_lib"]
-    files = importlib.metadata.distribution("nn_lib").files
+    files = importlib.metadata.distribution("nn-lib-book").files
     listed = [str(f) for f in files or [] if str(f).startswith("nn_lib/")]
     if listed:  # a regular (non-editable) install lists the package files
         assert "nn_lib/py.typed" in listed
