@@ -1,0 +1,91 @@
+"""The seed knob: under another ``NN_LIB_BOOK_SEED`` the numbers move and no verdict changes.
+
+Every chapter derives its seeds from ``NN_LIB_BOOK_SEED`` (``nn_lib.notebook.seeds``),
+and every verdict word of the prose ("higher", "lower", "no detectable difference")
+is glued under a name that ends in ``_verdict``. This test executes each chapter
+again, as the book build executed it, with the knob set to ``OTHER_SEED``, and
+compares the glued values with those of the shared default build.
+"""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from conftest import chapter_names
+
+pytestmark = pytest.mark.book
+
+OTHER_SEED = "7"
+VERDICT_SUFFIX = "_verdict"
+
+
+def glued_values(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """``name -> text`` of every value a notebook glued (myst-nb's scrapbook outputs)."""
+    values = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name is not None:
+                values[name] = output["data"].get("text/plain", "")
+    return values
+
+
+def build_glue(build, chapter: str) -> dict[str, str]:
+    """The values the default build glued, from myst-nb's ``<chapter>.glue.json``."""
+    path = build.executed / "book" / f"{chapter}.glue.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {name: output["data"].get("text/plain", "") for name, output in data.items()}
+
+
+def execute(path, workdir) -> nbformat.NotebookNode:
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+    NotebookClient(nb, timeout=600, startup_timeout=120, allow_errors=False,
+                   resources={"metadata": {"path": str(workdir)}}).execute()
+    return nb
+
+
+@pytest.fixture(scope="module")
+def other_seed_glue(book_build, tmp_path_factory) -> dict[str, dict[str, str]]:
+    """Each chapter executed once more under ``NN_LIB_BOOK_SEED=OTHER_SEED``."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NN_LIB_BOOK_SEED", OTHER_SEED)
+        patch.setenv("OPENBLAS_NUM_THREADS", "1")
+        return {chapter: glued_values(execute(book_build.executed / "book" / f"{chapter}.ipynb",
+                                              tmp_path_factory.mktemp(chapter)))
+                for chapter in chapter_names()}
+
+
+def test_the_book_glues_verdicts(book_build):
+    verdicts = [name for chapter in chapter_names() for name in build_glue(book_build, chapter)
+                if name.endswith(VERDICT_SUFFIX)]
+    assert len(verdicts) >= 10, f"expected the chapters' verdict words, found {verdicts}"
+
+
+@pytest.mark.parametrize("chapter", chapter_names())
+def test_no_verdict_changes_under_another_seed(book_build, other_seed_glue, chapter):
+    default = build_glue(book_build, chapter)
+    other = other_seed_glue[chapter]
+    assert set(other) == set(default), f"{chapter}: another seed glues other names"
+    changed = {name: (default[name], other[name]) for name in default
+               if name.endswith(VERDICT_SUFFIX) and default[name] != other[name]}
+    assert not changed, f"{chapter}: verdicts that depend on the seed (default, other): {changed}"
+
+
+def test_the_numbers_move_under_another_seed(book_build, other_seed_glue):
+    moved = [chapter for chapter in chapter_names()
+             if any(value != other_seed_glue[chapter].get(name)
+                    for name, value in build_glue(book_build, chapter).items()
+                    if not name.endswith(VERDICT_SUFFIX))]
+    randomized = [chapter for chapter in chapter_names()
+                  if any(name.endswith(VERDICT_SUFFIX) for name in build_glue(book_build, chapter))]
+    assert set(randomized) <= set(moved), (
+        f"chapters with verdicts whose numbers did not move under another seed: "
+        f"{sorted(set(randomized) - set(moved))}")
