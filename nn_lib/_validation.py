@@ -195,6 +195,8 @@ def validate_params(**constraints: Constraint) -> Callable[[Callable[P, R]], Cal
                 if name in constraints:
                     bound.arguments[name] = constraints[name](name, value)
             return function(*bound.args, **bound.kwargs)
+        # Introspection (the API page, help()) shows the function's own signature.
+        checked.__signature__ = signature  # type: ignore[attr-defined]
         return checked
     return decorate
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 import warnings
 
@@ -387,3 +388,45 @@ def test_core_on_a_stack_of_networks_equals_each_network_alone(seed, dims, m, la
         np.testing.assert_allclose(AL[k], AL_k, rtol=1e-13, atol=1e-300)
         for key, value in grads_k.items():
             np.testing.assert_allclose(grads[key][k], value, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("name", ["forward_propagation", "backward_propagation", "compute_cost",
+                                  "compute_cost_from_logits", "l2_penalty", "inverted_dropout"])
+def test_the_checked_functions_keep_the_cores_signature(name):
+    # The API page shows the core's signature (functools.wraps): the checked
+    # function a reader calls must take the same arguments with the same defaults.
+    public = getattr(nl, name)
+    shown = inspect.signature(public.__wrapped__)  # the core's
+    own = inspect.signature(public, follow_wrapped=False)
+    assert [(p.name, p.default) for p in own.parameters.values()] == \
+        [(p.name, p.default) for p in shown.parameters.values()]
+
+
+def test_core_costs_are_one_per_network_on_a_stack():
+    from nn_lib import _core
+
+    networks = [random_network(k, [2, 3, 1], 6) for k in range(3)]
+    X, Y = networks[0][1], networks[0][2]
+    stacked = {key: np.stack([P[key] for P, _, _ in networks]) for key in networks[0][0]}
+    AL, cache = _core.forward_propagation(X, stacked)
+    costs = _core.compute_cost(AL, Y, stacked, 0.5)
+    from_logits = _core.compute_cost_from_logits(cache.Z[-1], Y, stacked, 0.5)
+    for k, (P, _, _) in enumerate(networks):
+        AL_k, _ = nl.forward_propagation(X, P)
+        assert costs[k] == pytest.approx(nl.compute_cost(AL_k, Y, P, lambd=0.5), rel=1e-12)
+        assert from_logits[k] == pytest.approx(nl.compute_cost(AL_k, Y, P, lambd=0.5), rel=1e-9)
+
+
+def test_dropout_keeps_a_unit_only_when_its_draw_is_below_keep_prob():
+    from nn_lib import _core
+
+    class Draws:  # a generator whose draws are exactly keep_prob, then just below it
+        def __init__(self, values):
+            self.values = values
+
+        def random(self, shape):
+            return np.broadcast_to(self.values, shape)
+
+    A = np.ones((1, 2))
+    _, D = _core.inverted_dropout(A, 0.5, Draws(np.array([[0.5, np.nextafter(0.5, 0.0)]])))
+    assert D.tolist() == [[False, True]]

@@ -494,3 +494,18 @@ def test_schedule_repr_and_base_class():
     assert repr(nl.StepDecay(0.5, 7)) == "StepDecay(decay_rate=0.5, time_interval=7)"
     with pytest.raises(NotImplementedError):
         nl.Schedule()(0.1, 0)
+
+
+def test_schedule_defaults_are_pinned():
+    assert nl.InverseTimeDecay().decay_rate == 1.0
+    step = nl.StepDecay()
+    assert (step.decay_rate, step.time_interval) == (1.0, 1000)
+    assert nl.ExponentialDecay().base == 0.95
+
+
+def test_an_optimizer_without_update_block_says_so():
+    class Unfinished(nl.Optimizer):
+        pass
+
+    with pytest.raises(NotImplementedError, match="^Unfinished must implement update_block$"):
+        Unfinished(0.1).update({"W": np.ones(2)}, {"dW": np.ones(2)})
