@@ -509,3 +509,8 @@ def test_an_optimizer_without_update_block_says_so():
 
     with pytest.raises(NotImplementedError, match="^Unfinished must implement update_block$"):
         Unfinished(0.1).update({"W": np.ones(2)}, {"dW": np.ones(2)})
+
+
+def test_a_missing_gradient_is_named_with_its_d_prefix():
+    with pytest.raises(ValueError, match=r"^grads: expected key 'dW' for parameter 'W', got keys \['W'\]$"):
+        nl.Adam().update({"W": np.ones(2)}, {"W": np.ones(2)})

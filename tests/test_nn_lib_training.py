@@ -603,3 +603,10 @@ def test_checkpoint_every_is_validated(bad, error):
     X, Y = nl.make_moons(20, seed=0)
     with pytest.raises(error, match="^checkpoint_every: expected an integer"):
         nl.train(X, Y, [2, 3, 1], num_epochs=2, checkpoint_every=bad)
+
+
+def test_train_seeds_with_a_single_seed():
+    X, Y = nl.make_moons(30, seed=1)
+    [result] = nl.train_seeds(X, Y, [2, 3, 1], [9], num_epochs=3)
+    alone = nl.train(X, Y, [2, 3, 1], num_epochs=3, seed=9)
+    np.testing.assert_allclose(result.parameters["W1"], alone.parameters["W1"], rtol=1e-12)
