@@ -335,3 +335,13 @@ def test_seeds_report_a_bad_environment_variable(monkeypatch):
     monkeypatch.setenv("NN_LIB_BOOK_SEED", "abc")
     with pytest.raises(ValueError, match="NN_LIB_BOOK_SEED"):
         notebook.seeds(2, stream="a")
+
+
+@pytest.mark.parametrize("paired", [True, False])
+def test_compare_passes_its_confidence_on(paired):
+    a = np.array([0.91, 0.93, 0.92, 0.95, 0.90])
+    b = np.array([0.90, 0.90, 0.93, 0.91, 0.89])
+    narrow, _ = compare(a, b, paired=paired, confidence=0.5)
+    wide, _ = compare(a, b, paired=paired, confidence=0.95)
+    assert narrow.confidence == 0.5 and wide.confidence == 0.95
+    assert narrow.half_width < wide.half_width
