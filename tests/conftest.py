@@ -155,7 +155,9 @@ def book_build(tmp_path_factory: pytest.TempPathFactory, test_output_dir: Path) 
     ]
     # The "python3" kernel must be this environment's Python, even if a user-wide
     # kernelspec of that name exists (~/.local/share/jupyter wins by default).
-    env = dict(os.environ, JUPYTER_PREFER_ENV_PATH="1")
+    # A fresh folder for nn_lib.notebook.cached: the chapters compute their shared runs
+    # in this build instead of reading an earlier build's.
+    env = dict(os.environ, JUPYTER_PREFER_ENV_PATH="1", NN_LIB_CACHE=str(out / "nn_lib_cache"))
     start = time.perf_counter()
     proc = subprocess.run(command, capture_output=True, text=True, timeout=1800, cwd=ROOT, env=env)
     seconds = time.perf_counter() - start

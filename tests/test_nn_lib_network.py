@@ -430,3 +430,15 @@ def test_dropout_keeps_a_unit_only_when_its_draw_is_below_keep_prob():
     A = np.ones((1, 2))
     _, D = _core.inverted_dropout(A, 0.5, Draws(np.array([[0.5, np.nextafter(0.5, 0.0)]])))
     assert D.tolist() == [[False, True]]
+
+
+def test_core_defaults_are_no_dropout_and_no_l2():
+    from nn_lib import _core
+
+    P, X, Y = random_network(2, [2, 4, 3, 1], 5)
+    AL, cache = _core.forward_propagation(X, P)
+    assert cache.keep_prob == (1.0, 1.0, 1.0, 1.0) and cache.D == [None] * 4
+    for key, value in _core.backward_propagation(Y, cache).items():
+        np.testing.assert_array_equal(value, _core.backward_propagation(Y, cache, 0.0)[key])
+    assert _core.compute_cost(AL, Y) == _core.compute_cost(AL, Y, P, 0.0)
+    assert _core.compute_cost_from_logits(cache.Z[-1], Y) == _core.compute_cost_from_logits(cache.Z[-1], Y, P, 0.0)
