@@ -26,7 +26,8 @@ import numpy as np
 
 from ._validation import Integer, _describe
 
-__all__ = ["glue", "BOOK_SEED_VARIABLE", "book_seed", "seeds", "CACHE_VARIABLE", "cached"]
+__all__ = ["glue", "BOOK_SEED_VARIABLE", "book_seed", "seeds", "CACHE_VARIABLE", "cached",
+           "cached_in_parallel"]
 
 T = TypeVar("T")
 
@@ -186,4 +187,40 @@ def cached(compute: Callable[..., T], /, **arguments: Any) -> T:
         pickle.dump(result, f, protocol=4)
     partial.replace(path)
     return result
+
+
+def cached_in_parallel(compute: Callable[..., T], argument_sets: list[dict[str, Any]],
+                       processes: int = 2) -> list[T]:
+    """:func:`cached` for several sets of arguments, ``processes`` of them at a time.
+
+    Independent long computations (the same training for several settings) use
+    every core: each set runs in its own process (started fresh, so ``compute``
+    and the arguments must be importable and picklable, as
+    :func:`nn_lib.train_seeds` and NumPy arrays are), and stores its result
+    where a later :func:`cached` call with the same arguments finds it.
+
+    Parameters
+    ----------
+    compute : callable
+        As for :func:`cached`.
+    argument_sets : list of dict
+        One dict of keyword arguments per computation.
+    processes : int
+        Number of processes, >= 1 (1 computes in this process, one after the other).
+
+    Returns
+    -------
+    list
+        ``[cached(compute, **arguments) for arguments in argument_sets]``.
+    """
+    processes = Integer(1)("processes", processes)
+    if processes == 1 or len(argument_sets) <= 1:
+        return [cached(compute, **arguments) for arguments in argument_sets]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        futures = [pool.submit(cached, compute, **arguments) for arguments in argument_sets]
+        return [future.result() for future in futures]
 

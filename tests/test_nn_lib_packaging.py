@@ -197,3 +197,19 @@ def test_cached_key_changes_with_the_library_source(tmp_path, monkeypatch):
 def test_cached_refuses_a_non_callable():
     with pytest.raises(TypeError, match="^compute: expected a function"):
         notebook.cached(3)
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_cached_in_parallel_equals_cached_one_by_one(tmp_path, monkeypatch, processes):
+    monkeypatch.setenv(notebook.CACHE_VARIABLE, str(tmp_path))
+    X, Y = nl.make_moons(30, seed=0)
+    sets = [dict(X=X, Y=Y, layer_dims=[2, 3, 1], seeds=[1, 2], num_epochs=3, lambd=lambd)
+            for lambd in (0.0, 0.5)]
+    together = notebook.cached_in_parallel(nl.train_seeds, sets, processes=processes)
+    for arguments, results in zip(sets, together):
+        again = notebook.cached(nl.train_seeds, **arguments)  # read back, not recomputed
+        alone = nl.train_seeds(**arguments)
+        for a, b, c in zip(results, again, alone):
+            np.testing.assert_array_equal(a.parameters["W1"], b.parameters["W1"])
+            np.testing.assert_array_equal(a.parameters["W1"], c.parameters["W1"])
+    assert len(list(tmp_path.glob("train_seeds-*.pickle"))) == 2
