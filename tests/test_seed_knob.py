@@ -27,9 +27,12 @@ def glued_values(nb: nbformat.NotebookNode) -> dict[str, str]:
     values = {}
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name is not None:
-                values[name] = output["data"].get("text/plain", "")
+            record = output.get("metadata", {}).get("scrapbook", {})
+            if "name" in record:
+                # In a notebook the value sits under "<mime_prefix>text/plain"; myst-nb's
+                # <chapter>.glue.json stores it under "text/plain".
+                prefix = record.get("mime_prefix", "")
+                values[record["name"]] = output["data"].get(prefix + "text/plain", "")
     return values
 
 
@@ -74,6 +77,8 @@ def test_no_verdict_changes_under_another_seed(book_build, other_seed_glue, chap
     default = build_glue(book_build, chapter)
     other = other_seed_glue[chapter]
     assert set(other) == set(default), f"{chapter}: another seed glues other names"
+    assert all(other[name] for name in other if name.endswith(VERDICT_SUFFIX)), (
+        f"{chapter}: a verdict glued under another seed was not read")
     changed = {name: (default[name], other[name]) for name in default
                if name.endswith(VERDICT_SUFFIX) and default[name] != other[name]}
     assert not changed, f"{chapter}: verdicts that depend on the seed (default, other): {changed}"
