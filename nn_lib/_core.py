@@ -301,8 +301,7 @@ def cross_entropy_loss_from_logits(ZL: Array, Y: Array) -> Array:
 
     With :math:`a = \sigma(z)` this equals :math:`-[y \log a + (1-y)\log(1-a)]`
     exactly. It is evaluated as :math:`\max(z, 0) + \log(1 + e^{-|z|}) - y z`,
-    which never overflows and is several times faster than
-    :func:`numpy.logaddexp`.
+    which never overflows.
     """
     return np.maximum(ZL, 0.0) + np.log1p(np.exp(-np.abs(ZL))) - Y * ZL
 

@@ -222,6 +222,16 @@ class Validated:
         return f"{type(self).__name__}({fields})"
 
 
+def check_mask(name: str, value: object, shape: tuple[int, ...]) -> np.ndarray:
+    """Return a dropout mask as a boolean array of ``shape``: booleans or 0/1 values."""
+    mask = np.asarray(value)
+    if mask.shape != shape:
+        raise ValueError(f"{name}: expected shape {shape}, got {mask.shape}")
+    if mask.dtype != bool and not np.all((mask == 0) | (mask == 1)):
+        raise ValueError(f"{name}: expected booleans or 0/1 values, got other values")
+    return mask.astype(bool)
+
+
 def check_seed(name: str, value: object) -> None:
     """Check that ``seed`` is None, a non-negative integer or a Generator."""
     if value is None or isinstance(value, np.random.Generator):

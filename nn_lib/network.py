@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from . import _core
 from ._core import ForwardCache
-from ._validation import (NONNEGATIVE, PROBABILITY, Real, check_array, check_labels,
+from ._validation import (NONNEGATIVE, PROBABILITY, Real, check_array, check_labels, check_mask,
                           check_parameters, validate_params)
 
 __all__ = ["ForwardCache", "forward_propagation", "backward_propagation", "predict",
@@ -51,13 +51,7 @@ def check_masks(masks: object, parameters: Mapping[str, Array], m: int,
         if l in (0, L):
             raise ValueError(f"masks[{l}]: expected None (no dropout on the input or output "
                              f"layer), got an array")
-        mask = np.asarray(mask)
-        shape = (parameters[f"W{l}"].shape[0], m)
-        if mask.shape != shape:
-            raise ValueError(f"masks[{l}]: expected shape {shape}, got {mask.shape}")
-        if mask.dtype != bool and not np.all((mask == 0) | (mask == 1)):
-            raise ValueError(f"masks[{l}]: expected booleans or 0/1 values, got other values")
-        checked.append(mask.astype(bool))
+        checked.append(check_mask(f"masks[{l}]", mask, (parameters[f"W{l}"].shape[0], m)))
     missing = [l for l in range(1, L) if keep_prob[l] < 1 and checked[l] is None]
     return checked, missing
 

@@ -13,8 +13,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _core
-from ._validation import (NONNEGATIVE, PROBABILITY, Integer, check_array, check_parameters,
-                          validate_params)
+from ._validation import (NONNEGATIVE, PROBABILITY, Integer, check_array, check_mask,
+                          check_parameters, validate_params)
 
 __all__ = ["l2_penalty", "inverted_dropout"]
 
@@ -36,8 +36,4 @@ def inverted_dropout(A: ArrayLike, keep_prob: float, rng: np.random.Generator | 
         if not isinstance(rng, np.random.Generator):
             raise TypeError(f"rng: expected a numpy.random.Generator, got {type(rng).__name__}")
         return _core.inverted_dropout(A, keep_prob, rng)
-    mask = np.asarray(D)
-    if mask.shape != A.shape or (mask.dtype != bool and not np.all((mask == 0) | (mask == 1))):
-        raise ValueError(f"D: expected a boolean mask of shape {A.shape}, got "
-                         f"{mask.dtype} values of shape {mask.shape}")
-    return _core.inverted_dropout(A, keep_prob, None, mask.astype(bool))
+    return _core.inverted_dropout(A, keep_prob, None, check_mask("D", D, A.shape))

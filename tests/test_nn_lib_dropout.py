@@ -174,9 +174,11 @@ def test_inverted_dropout_with_a_given_mask_skips_the_draw():
     assert mask.dtype == bool and mask.tolist() == (D == 1).tolist()
 
 
-@pytest.mark.parametrize("D", [np.ones((3, 3)), np.full((2, 3), 0.5), "mask"])
-def test_inverted_dropout_refuses_a_bad_mask(D):
-    with pytest.raises(ValueError, match="^D: expected a boolean mask of shape"):
+@pytest.mark.parametrize("D, expected", [(np.ones((3, 3)), r"shape \(2, 3\), got \(3, 3\)"),
+                                         (np.full((2, 3), 0.5), "booleans or 0/1 values"),
+                                         ("mask", r"shape \(2, 3\), got \(\)")])
+def test_inverted_dropout_refuses_a_bad_mask(D, expected):
+    with pytest.raises(ValueError, match="^D: expected " + expected):
         nl.inverted_dropout(np.ones((2, 3)), 0.5, D=D)
 
 
