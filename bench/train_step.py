@@ -102,7 +102,7 @@ def time_parts(X, Y, parameters):
          lambda: reference.backward(Y, caches, parameters)),
         ("update", lambda: optimizer._take_step(parameters, grads),
          lambda: reference.update_parameters(dict(parameters), ref_grads, LEARNING_RATE)),
-        ("divergence check", lambda: training._finite(parameters, optimizer), None),
+        ("divergence check", lambda: training._finite(parameters, optimizer, 0.0), None),
     ]
 
     def best(function, number=500, repeat=9):

@@ -257,7 +257,7 @@ def l2_penalty(parameters: Mapping[str, Array], lambd: float, m: int) -> Any:
         The penalty (0.0 when ``lambd`` is 0); one per network for a stack.
     """
     L = len(parameters) // 2
-    return lambd / (2 * m) * sum(np.sum(np.square(parameters[f"W{l}"]), axis=(-2, -1))
+    return lambd / (2 * m) * sum(np.square(parameters[f"W{l}"]).sum(axis=(-2, -1))
                                  for l in range(1, L + 1))
 
 
@@ -289,10 +289,11 @@ def compute_cost(AL: Array, Y: Array, parameters: Mapping[str, Array] | None = N
     float
         One per network for a stack.
     """
+    m = Y.shape[-1]
     AL = np.clip(AL, PROBABILITY_EPSILON, 1.0 - PROBABILITY_EPSILON)
-    cost = -np.mean(Y * np.log(AL) + (1.0 - Y) * np.log1p(-AL), axis=(-2, -1))
+    cost = -1.0 / m * (Y * np.log(AL) + (1.0 - Y) * np.log1p(-AL)).sum(axis=(-2, -1))
     if lambd:
-        cost += l2_penalty(parameters, lambd, Y.shape[1])  # type: ignore[arg-type]
+        cost += l2_penalty(parameters, lambd, m)  # type: ignore[arg-type]
     return cost
 
 
@@ -334,9 +335,10 @@ def compute_cost_from_logits(ZL: Array, Y: Array, parameters: Mapping[str, Array
     float
         One per network for a stack.
     """
-    cost = np.mean(cross_entropy_loss_from_logits(ZL, Y), axis=(-2, -1))
+    m = Y.shape[-1]
+    cost = 1.0 / m * cross_entropy_loss_from_logits(ZL, Y).sum(axis=(-2, -1))
     if lambd:
-        cost += l2_penalty(parameters, lambd, Y.shape[1])  # type: ignore[arg-type]
+        cost += l2_penalty(parameters, lambd, m)  # type: ignore[arg-type]
     return cost
 
 

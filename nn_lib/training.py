@@ -374,7 +374,7 @@ def _fit(X: Array, Y: Array, params: dict[str, Array], optimizer: Optimizer,
                 # gradient estimates the gradient of the same full-batch cost.
                 grads = _core.backward_propagation(Yb, cache, lambd * Xb.shape[-1] / m)
                 params = optimizer._take_step(params, grads)
-            if not _finite(params, optimizer) or ((record or show) and not np.isfinite(total).all()):
+            if not _finite(params, optimizer, total):
                 raise FloatingPointError(
                     f"train: the parameters or the cost stopped being finite at epoch {epoch}; "
                     f"the learning rate {optimizer.learning_rate} is probably too large")
@@ -417,11 +417,11 @@ def _unstacked(result: TrainingResult) -> list[TrainingResult]:
     return results
 
 
-def _finite(parameters: Mapping[str, Array], optimizer: Optimizer) -> bool:
-    """True when no parameter and no state of the optimizer holds NaN or infinity."""
+def _finite(parameters: Mapping[str, Array], optimizer: Optimizer, cost: Any) -> bool:
+    """True when no parameter, no state of the optimizer and no cost holds NaN or infinity."""
     # One sum over everything (a NaN or an infinity anywhere makes it non-finite): a
     # reduction per block would cost more than a small epoch's optimizer steps.
-    arrays = [a.ravel() for a in (*parameters.values(), *optimizer._state_arrays())]
+    arrays = [np.ravel(a) for a in (*parameters.values(), *optimizer._state_arrays(), cost)]
     return bool(np.isfinite(np.add.reduce(np.concatenate(arrays))))
 
 
