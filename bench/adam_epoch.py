@@ -9,7 +9,9 @@ of every epoch: cost_every=1, its default). Both run --epochs epochs (default
 500) from the same initial parameters, interleaved in this process; the time
 per epoch is a run's time divided by the number of epochs.
 
-Target: nn_lib / reference <= 1.0.
+Target: nn_lib / reference <= 1.0. Printed beside, not the verdict: the same
+ratio for a bare loop over nn_lib's core functions (what train does minus its
+divergence check and bookkeeping).
 
 Agreement checks (exit code 1 if one fails): both take the same number of Adam
 steps; and with one batch of all 300 examples per epoch (the shuffles differ
@@ -74,8 +76,11 @@ def main() -> int:
             X, Y, initial, LEARNING_RATE, MINI_BATCH_SIZE, args.epochs,
             rng=np.random.default_rng(1))
 
-    wall, cpu = reference.interleaved_times({"reference": run_reference, "nn_lib": run_nn_lib},
-                                            args.repeats)
+    def run_core_loop():
+        core_loop(X, Y, initial, args.epochs, np.random.default_rng(1))
+
+    wall, cpu = reference.interleaved_times({"reference": run_reference, "nn_lib": run_nn_lib,
+                                             "core loop": run_core_loop}, args.repeats)
 
     # Agreement 2: the same amount of work, ceil(m / 64) Adam steps per epoch.
     steps_nn_lib, steps_reference = results["nn_lib"].optimizer.t, results["reference"][2]
@@ -84,9 +89,31 @@ def main() -> int:
           f"{'ok' if same_steps else 'FAILED'}")
 
     reference.report_ratio(wall, cpu, TARGET, per=args.epochs, unit="us/epoch", scale=1e6)
+    reference.report_aside(wall, cpu, "core loop", "a bare loop over nn_lib's core (the same "
+                           "shuffles and calls per batch, no divergence check, no bookkeeping)")
     print(f"final epoch cost (different shuffles): nn_lib {results['nn_lib'].costs[-1]:.4f}, "
           f"reference {results['reference'][1][-1]:.4f}")
     return 0 if agree and same_steps else 1
+
+
+def core_loop(X, Y, parameters, epochs, rng):
+    """The epochs of nn_lib.train without what train adds: for every mini-batch,
+    forward, cost, backward and an Adam step."""
+    from nn_lib import _core, training
+
+    optimizer = nn_lib.Adam(LEARNING_RATE)
+    optimizer.initialize(parameters)
+    m = X.shape[1]
+    costs = []
+    for _ in range(epochs):
+        total = 0.0
+        for Xb, Yb in training._mini_batches(X, Y, MINI_BATCH_SIZE, rng):
+            _, cache = _core.forward_propagation(Xb, parameters, 1.0, None)
+            total += _core.compute_cost_from_logits(cache.Z[-1], Yb) * Xb.shape[1]
+            grads = _core.backward_propagation(Yb, cache, 0.0)
+            parameters = optimizer._take_step(parameters, grads)
+        costs.append(total / m)
+    return parameters, costs
 
 
 if __name__ == "__main__":

@@ -251,3 +251,11 @@ def report_ratio(wall, cpu, target, per=1, unit="ms", scale=1e3, candidate="nn_l
     print(f"  target ratio <= {target:g}: {'met' if ratios['wall'] <= target else 'MISSED'} "
           f"(wall-clock medians {ratios['wall']:.3f}; CPU-time medians {ratios['cpu']:.3f}: "
           f"{'met' if ratios['cpu'] <= target else 'missed'})")
+
+
+def report_aside(wall, cpu, name, description, baseline="reference"):
+    """Print the ratio name/baseline of the medians, marked as not the verdict."""
+    ratios = {kind: np.median(times[name]) / np.median(times[baseline])
+              for kind, times in (("wall", wall), ("cpu", cpu))}
+    print(f"  not the verdict: {description} / {baseline}: {ratios['wall']:.3f} wall, "
+          f"{ratios['cpu']:.3f} CPU (medians)")

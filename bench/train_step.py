@@ -8,7 +8,9 @@ Both run --epochs epochs (default 2000) from the same initial parameters,
 interleaved in this process; the time per step is a run's time divided by the
 number of epochs.
 
-Target: nn_lib / reference <= 1.0. Agreement check: after a few steps from the
+Target: nn_lib / reference <= 1.0. Printed beside, not the verdict: the same
+ratio for a bare loop over nn_lib's core functions (what train does minus its
+divergence check and bookkeeping). Agreement check: after a few steps from the
 same parameters both give the same parameters to 1e-10 (exit code 1 otherwise).
 
 With --parts, also time the parts of one step on both sides (CPU time, best of
@@ -70,9 +72,14 @@ def main() -> int:
         results["reference"] = reference.train_gd(X, Y, initial, LEARNING_RATE, args.epochs,
                                                   COST_EVERY)
 
-    wall, cpu = reference.interleaved_times({"reference": run_reference, "nn_lib": run_nn_lib},
-                                            args.repeats)
+    def run_core_loop():
+        core_loop(X, Y, initial, args.epochs)
+
+    wall, cpu = reference.interleaved_times({"reference": run_reference, "nn_lib": run_nn_lib,
+                                             "core loop": run_core_loop}, args.repeats)
     reference.report_ratio(wall, cpu, TARGET, per=args.epochs, unit="us/step", scale=1e6)
+    reference.report_aside(wall, cpu, "core loop", "a bare loop over nn_lib's core (the same "
+                           "four calls per step, no divergence check, no bookkeeping)")
     # Informational: the long runs end close together too (not checked: 2000 steps
     # through ReLU kinks may amplify rounding differences).
     final = reference.max_difference(results["nn_lib"].parameters, results["reference"][0])
@@ -81,6 +88,21 @@ def main() -> int:
     if args.parts:
         time_parts(X, Y, initial)
     return 0 if agree else 1
+
+
+def core_loop(X, Y, parameters, epochs):
+    """The steps of nn_lib.train without what train adds: forward, cost, backward, update."""
+    from nn_lib import _core
+
+    optimizer = nn_lib.GradientDescent(LEARNING_RATE)
+    optimizer.initialize(parameters)
+    costs = []
+    for _ in range(epochs):
+        _, cache = _core.forward_propagation(X, parameters, 1.0, None)
+        costs.append(_core.compute_cost_from_logits(cache.Z[-1], Y))
+        grads = _core.backward_propagation(Y, cache, 0.0)
+        parameters = optimizer._take_step(parameters, grads)
+    return parameters, costs
 
 
 def time_parts(X, Y, parameters):
