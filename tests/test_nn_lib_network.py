@@ -411,10 +411,18 @@ def test_core_costs_are_one_per_network_on_a_stack():
     AL, cache = _core.forward_propagation(X, stacked)
     costs = _core.compute_cost(AL, Y, stacked, 0.5)
     from_logits = _core.compute_cost_from_logits(cache.Z[-1], Y, stacked, 0.5)
+    # One data set per network too (Y of shape (S, 1, m), as train_seeds allows): m is
+    # the number of examples, not the length of the second axis.
+    Ys = np.stack([Y] * len(networks))
+    costs_per_set = _core.compute_cost(AL, Ys, stacked, 0.5)
+    from_logits_per_set = _core.compute_cost_from_logits(cache.Z[-1], Ys, stacked, 0.5)
     for k, (P, _, _) in enumerate(networks):
         AL_k, _ = nl.forward_propagation(X, P)
-        assert costs[k] == pytest.approx(nl.compute_cost(AL_k, Y, P, lambd=0.5), rel=1e-12)
-        assert from_logits[k] == pytest.approx(nl.compute_cost(AL_k, Y, P, lambd=0.5), rel=1e-9)
+        expected = nl.compute_cost(AL_k, Y, P, lambd=0.5)
+        assert costs[k] == pytest.approx(expected, rel=1e-12)
+        assert from_logits[k] == pytest.approx(expected, rel=1e-9)
+        assert costs_per_set[k] == pytest.approx(expected, rel=1e-12)
+        assert from_logits_per_set[k] == pytest.approx(expected, rel=1e-9)
 
 
 def test_dropout_keeps_a_unit_only_when_its_draw_is_below_keep_prob():
