@@ -421,8 +421,9 @@ def _finite(parameters: Mapping[str, Array], optimizer: Optimizer, cost: Any) ->
     """True when no parameter, no state of the optimizer and no cost holds NaN or infinity."""
     # One sum over everything (a NaN or an infinity anywhere makes it non-finite): a
     # reduction per block would cost more than a small epoch's optimizer steps.
-    arrays = [np.ravel(a) for a in (*parameters.values(), *optimizer._state_arrays(), cost)]
-    return bool(np.isfinite(np.add.reduce(np.concatenate(arrays))))
+    everything = np.concatenate([*parameters.values(), *optimizer._state_arrays(), cost],
+                                axis=None)
+    return bool(np.isfinite(everything.sum()))
 
 
 @validate_params(num_steps=Integer(0))
