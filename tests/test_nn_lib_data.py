@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+import warnings
 
 import numpy as np
 import pytest
@@ -71,6 +73,16 @@ def test_make_curved_boundary_without_label_noise_follows_the_curve():
     np.testing.assert_array_equal(Y[0], (X[1] > curve).astype(float))
 
 
+def test_make_curved_boundary_without_label_noise_warns_about_nothing():
+    # label_noise = 0 means no flips; dividing the distances by it would warn (and give NaN
+    # for a point exactly on the curve).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        X, Y = nl.make_curved_boundary(n_samples=50, label_noise=0.0, seed=4)
+    curve = 0.25 * np.sin(2.2 * X[0]) + 0.15 * np.cos(4.0 * X[0])
+    np.testing.assert_array_equal(Y[0], (X[1] > curve).astype(float))
+
+
 @pytest.mark.parametrize("width", [0.05, 0.1, 0.3])
 def test_make_curved_boundary_flips_labels_near_the_curve(width):
     # documented: a point at vertical distance d from the curve is flipped with
@@ -123,6 +135,16 @@ def test_train_test_split_partitions_the_columns(m, frac, seed):
     for Xs, Ys in ((X_tr, Y_tr), (X_te, Y_te)):
         np.testing.assert_array_equal(Xs[1], -Xs[0])                    # columns whole
         np.testing.assert_array_equal(Ys[0], Xs[0] % 2)                 # X and Y paired
+
+
+@pytest.mark.parametrize("n_test", [10, 11, 1000])
+def test_train_test_split_refuses_an_empty_training_set_saying_the_largest_n_test(n_test):
+    X, Y = nl.make_moons(10, seed=0)
+    message = (f"n_test: expected at most 9 so that the training set is not empty, "
+               f"got {n_test}")
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        nl.train_test_split(X, Y, n_test, seed=0)
+    assert nl.train_test_split(X, Y, 9, seed=0)[0].shape == (2, 1)   # 9 is allowed
 
 
 def test_train_test_split_is_seeded():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -185,3 +186,19 @@ def test_inverted_dropout_refuses_a_bad_mask(D, expected):
 def test_inverted_dropout_without_a_mask_needs_a_generator():
     with pytest.raises(TypeError, match="^rng: expected a numpy.random.Generator, got NoneType"):
         nl.inverted_dropout(np.ones((2, 3)), 0.5)
+
+
+@pytest.mark.parametrize("rng, name", [(0, "int"), (np.random.RandomState(0), "RandomState"),
+                                       ("seed", "str")])
+def test_inverted_dropout_names_the_type_given_instead_of_a_generator(rng, name):
+    message = f"rng: expected a numpy.random.Generator, got {name}"
+    with pytest.raises(TypeError, match="^" + re.escape(message) + "$"):
+        nl.inverted_dropout(np.ones((2, 3)), 0.5, rng=rng)
+
+
+@pytest.mark.parametrize("A", [np.ones(3), np.ones((1, 2, 3)), 1.0])
+def test_inverted_dropout_needs_a_2d_array_of_activations(A):
+    shape = np.shape(A)
+    message = f"A: expected a 2-D array, got shape {shape}"
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        nl.inverted_dropout(A, 0.5, rng=np.random.default_rng(0))

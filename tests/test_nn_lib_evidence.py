@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from nn_lib import notebook
@@ -45,6 +45,56 @@ def test_t_quantile_has_the_closed_forms_of_one_and_two_degrees_of_freedom(p):
     assert t_quantile(p, 1) == pytest.approx(math.tan(math.pi * (p - 0.5)), rel=1e-10, abs=1e-12)
     assert t_quantile(p, 2) == pytest.approx((2 * p - 1) / math.sqrt(2 * p * (1 - p)),
                                              rel=1e-10, abs=1e-12)
+
+
+# Textbook two-sided 95% critical values t_{0.975, df}, to the four decimals printed there.
+TEXTBOOK_975 = [(1, 12.7062), (2, 4.3027), (4, 2.7764), (9, 2.2622), (29, 2.0452)]
+
+
+@pytest.mark.parametrize("df, expected", TEXTBOOK_975)
+def test_t_quantile_matches_the_textbook_95_percent_critical_values(df, expected):
+    assert t_quantile(0.975, df) == pytest.approx(expected, abs=5e-5)
+
+
+@pytest.mark.parametrize("p", [0.99, 0.999, 0.9999, 1 - 1e-6, 1 - 1e-9])
+def test_t_quantile_far_in_the_tail_has_the_closed_forms(p):
+    # Quantiles from 7 to 3e8 need many doublings of the bisection's bracket (0.999, df = 1:
+    # tan(0.499 pi) = 318.3). The Cauchy quantile tan(pi (p - 1/2)) is written as
+    # 1 / tan(pi (1 - p)), well conditioned near p = 1; 1 - p is exact for p >= 1/2.
+    assert t_quantile(p, 1) == pytest.approx(1 / math.tan(math.pi * (1 - p)), rel=1e-9)
+    assert t_quantile(p, 2) == pytest.approx((2 * p - 1) / math.sqrt(2 * p * (1 - p)), rel=1e-9)
+    assert t_quantile(1 - p, 1) == -t_quantile(p, 1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(t=st.floats(min_value=-1e6, max_value=1e6))
+def test_t_cdf_has_the_closed_forms_of_one_and_two_degrees_of_freedom(t):
+    # df = 1 (Cauchy): 1/2 + atan(t) / pi; df = 2: 1/2 + t / (2 sqrt(2 + t^2)).
+    assert t_cdf(t, 1) == pytest.approx(0.5 + math.atan(t) / math.pi, rel=1e-12, abs=1e-15)
+    assert t_cdf(t, 2) == pytest.approx(0.5 + t / (2 * math.sqrt(2 + t * t)), rel=1e-12,
+                                        abs=1e-15)
+
+
+def _upper_tail(t, df):
+    """P(T > t): t_cdf(-t) by symmetry, which t_cdf returns without the rounding of 1 - tail."""
+    return t_cdf(-t, df)
+
+
+@settings(max_examples=100, deadline=None)
+@given(p=st.floats(min_value=0.5, max_value=1 - 1e-12, exclude_min=True),
+       df=st.sampled_from([0.5, 1, 2, 3, 7, 30, 1000]))
+@example(p=1.0 - t_cdf(-1.0, 1), df=1)   # P(T > 1) exactly at the bracket's first end, 1
+@example(p=1.0 - t_cdf(-4.0, 1), df=1)   # ... at its third end, 4
+@example(p=1.0 - t_cdf(-0.5, 1), df=1)   # ... at the first midpoint of the bisection
+def test_t_quantile_is_the_float_where_the_upper_tail_crosses_1_minus_p(p, df):
+    # "To the last bit": q has P(T > q) <= 1 - p, and the float just below q still has
+    # P(T > t) > 1 - p, both evaluated with the same rounded tail. Where the rounded tail
+    # is flat over several floats (it often is) and equal to 1 - p, q is the plateau's first
+    # float, as for the quantile's definition min{t : P(T > t) <= 1 - p}; 1 - p is exact for
+    # p > 1/2.
+    q = t_quantile(p, df)
+    assert q > 0
+    assert _upper_tail(q, df) <= 1 - p < _upper_tail(np.nextafter(q, 0.0), df)
 
 
 @pytest.mark.parametrize("df", [0.7, 3, 12.5, 60])
@@ -183,6 +233,27 @@ def test_welch_interval_matches_its_formula():
     assert interval.n == 7
 
 
+def test_welch_interval_of_small_measurements_by_hand():
+    # a = (1, 2, 4, 7) / 8, b = (2, 2.5, 3) / 8 (exact in binary): s_a^2 / n_a = 7/4 / 64,
+    # s_b^2 / n_b = 1/12 / 64, so SE^2 = 11/6 / 64 and the Welch-Satterthwaite
+    # df = (11/6)^2 / ((7/4)^2 / 3 + (1/12)^2 / 2) = 968/295 (the scale cancels), however
+    # small the variances (their squares sum to 2.5e-4 here).
+    a = np.array([1.0, 2.0, 4.0, 7.0]) / 8
+    b = np.array([2.0, 2.5, 3.0]) / 8
+    interval = welch_difference_interval(a, b)
+    assert interval.df == pytest.approx(968 / 295, rel=1e-13)
+    se = math.sqrt(11 / 6) / 8
+    assert interval.mean == 1 / 8
+    # t_{0.975} at df = 968/295 = 3.28: between t_{0.975, 3} = 3.182 and t_{0.975, 4} = 2.776
+    # of the tables; t_cdf of the half width in SE units must be 0.975.
+    ratio = (interval.high - interval.mean) / se
+    assert 2.7764 < ratio < 3.1825
+    assert t_cdf(ratio, 968 / 295) == pytest.approx(0.975, abs=1e-12)
+    assert interval.low == pytest.approx(1 / 8 - t_quantile(0.975, 968 / 295) * se, rel=1e-12)
+    assert interval.high == pytest.approx(1 / 8 + t_quantile(0.975, 968 / 295) * se, rel=1e-12)
+    assert (interval.n, interval.confidence) == (7, 0.95)
+
+
 def test_welch_interval_without_spread_uses_the_pooled_degrees_of_freedom():
     interval = welch_difference_interval([1.0, 1.0], [0.0, 0.0, 0.0])
     assert (interval.low, interval.high, interval.df) == (1.0, 1.0, 3.0)
@@ -261,6 +332,10 @@ def test_compare_returns_the_verdict_of_its_interval():
      "b: expected at least 2 measurements"),
     (lambda: welch_difference_interval([1.0, 2.0], [3.0]), ValueError,
      "b: expected at least 2 measurements"),
+    (lambda: welch_difference_interval([3.0], [1.0, 2.0]), ValueError,
+     "a: expected at least 2 measurements for an interval, got 1"),
+    (lambda: welch_difference_interval([[1.0, 2.0]], [1.0, 2.0]), ValueError,
+     "a: expected a 1-D sequence of measurements, got shape (1, 2)"),
     (lambda: compare([1.0, 2.0], [1.0, 2.0], paired="yes"), TypeError,
      "paired: expected True or False"),
     (lambda: verdict((0.0, 1.0)), TypeError, "interval: expected an nn_lib.evidence.Interval"),

@@ -8,6 +8,8 @@ nn_lib's own output.
 from __future__ import annotations
 
 import math
+import re
+import warnings
 
 import numpy as np
 import pytest
@@ -396,3 +398,57 @@ def test_step_that_overflows_a_perturbed_pass_is_refused(method):
     X, Y = np.array([[1.0, 0.5], [0.0, 1.0]]), np.array([[1.0, 0.0]])
     with pytest.raises(ValueError, match="^epsilon: .*finite"):
         nl.check_gradients(P, X, Y, epsilon=1e10, method=method)
+
+
+def test_overflowing_forward_pass_is_refused_before_any_numpy_warning():
+    # Z1 = 1e308 * 10 + 1e308 * 10 overflows to inf, and Z2 = inf - inf is NaN: both would
+    # warn (overflow, invalid value) before the clear error if they were not silenced.
+    P = {"W1": np.full((2, 2), 1e308), "b1": np.zeros((2, 1)),
+         "W2": np.array([[1.0, -1.0]]), "b2": np.zeros((1, 1))}
+    X, Y = np.full((2, 3), 10.0), np.array([[1.0, 0.0, 1.0]])
+    message = ("parameters: expected parameters whose forward pass stays finite, "
+               "got logits that overflow float64")
+    for method in METHODS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+                nl.check_gradients(P, X, Y, method=method)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_loop_method_is_equation_3_by_a_forward_pass_per_point_bit_for_bit(mode):
+    # The same operations as the documented loop, written here with nn_lib's public
+    # functions: cut theta into a dict, forward pass with the fixed masks, cost from the
+    # logits with the L2 term of the moved weights, two-sided difference quotient.
+    P, X, Y, kwargs = _setup(12, [3, 4, 3, 1], 6, mode)
+    theta, layout = nl.dictionary_to_vector(P)
+    epsilon = 1e-7
+
+    def J(t):
+        parameters = nl.vector_to_dictionary(t, layout)
+        _, cache = nl.forward_propagation(X, parameters, keep_prob=kwargs["keep_prob"],
+                                          masks=kwargs["masks"])
+        return nl.compute_cost_from_logits(cache.Z[-1], Y, parameters, kwargs["lambd"])
+
+    expected = np.empty_like(theta)
+    for i in range(theta.size):
+        plus, minus = theta.copy(), theta.copy()
+        plus[i] += epsilon
+        minus[i] -= epsilon
+        expected[i] = (J(plus) - J(minus)) / (2.0 * epsilon)
+    result = nl.check_gradients(P, X, Y, method="loop", epsilon=epsilon, **kwargs)
+    np.testing.assert_array_equal(result.gradapprox, expected)
+
+
+@pytest.mark.parametrize("method, passes", [("loop", lambda P: 1 + 2 * P), ("batched", lambda P: 1)])
+def test_each_method_runs_the_forward_passes_it_documents(monkeypatch, method, passes):
+    # "loop": one forward pass per perturbed point (2P) after the one of the cache;
+    # "batched": the cache's pass only, the perturbed costs come from stacked arrays.
+    from nn_lib import _core
+    calls = []
+    forward = _core.forward_propagation
+    monkeypatch.setattr(_core, "forward_propagation",
+                        lambda *args, **kwargs: calls.append(1) or forward(*args, **kwargs))
+    P, X, Y = random_network(5, [3, 4, 1], 5)
+    result = nl.check_gradients(P, X, Y, method=method)
+    assert len(calls) == passes(result.gradapprox.size) and result.passed

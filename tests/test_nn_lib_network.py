@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import re
 import warnings
 
 import numpy as np
@@ -450,3 +451,41 @@ def test_core_defaults_are_no_dropout_and_no_l2():
         np.testing.assert_array_equal(value, _core.backward_propagation(Y, cache, 0.0)[key])
     assert _core.compute_cost(AL, Y) == _core.compute_cost(AL, Y, P, 0.0)
     assert _core.compute_cost_from_logits(cache.Z[-1], Y) == _core.compute_cost_from_logits(cache.Z[-1], Y, P, 0.0)
+
+
+def _raises_exactly(error, message):
+    return pytest.raises(error, match="^" + re.escape(message) + "$")
+
+
+@pytest.mark.parametrize("X", [np.ones(3), np.ones((1, 3, 2)), [1.0, 2.0, 3.0]])
+def test_forward_needs_a_2d_X(X):
+    P, _, _ = random_network(0, [3, 2, 1], 4)
+    with _raises_exactly(ValueError, f"X: expected a 2-D array, got shape {np.shape(X)}"):
+        nl.forward_propagation(X, P)
+
+
+def test_forward_with_dropout_and_no_generator_says_what_is_missing():
+    P, X, _ = random_network(0, [3, 2, 1], 4)
+    with _raises_exactly(ValueError, "rng: expected a numpy.random.Generator to draw dropout "
+                                     "masks when keep_prob < 1, got None"):
+        nl.forward_propagation(X, P, keep_prob=0.5)
+
+
+@pytest.mark.parametrize("cache, name", [(None, "NoneType"), ({"A": []}, "dict"),
+                                         ((np.ones((1, 4)), None), "tuple")])
+def test_backward_names_the_type_given_instead_of_a_cache(cache, name):
+    # (a tuple: the whole (AL, cache) pair returned by forward_propagation)
+    with _raises_exactly(TypeError, "cache: expected the ForwardCache returned by "
+                                    f"forward_propagation, got {name}"):
+        nl.backward_propagation(np.ones((1, 4)), cache)
+
+
+@pytest.mark.parametrize("cost, first", [(nl.compute_cost, np.full((1, 3), 0.5)),
+                                         (nl.compute_cost_from_logits, np.zeros((1, 3)))])
+def test_l2_cost_without_the_parameters_says_they_are_needed(cost, first):
+    Y = np.array([[1.0, 0.0, 1.0]])
+    with _raises_exactly(ValueError,
+                         "parameters: expected the parameter dict when lambd > 0, got None"):
+        cost(first, Y, lambd=0.5)
+    # log 2 per example, whatever the labels, when the output is 1/2
+    assert cost(first, Y) == pytest.approx(math.log(2), rel=1e-15)

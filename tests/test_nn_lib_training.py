@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 import warnings
 
 import numpy as np
@@ -51,6 +52,12 @@ def test_mini_batches_sizes_of_the_notes_example():
     X, Y = _tagged(148)
     sizes = [xb.shape[1] for xb, _ in nl.random_mini_batches(X, Y, 64, seed=0)]
     assert sizes == [64, 64, 20]
+
+
+def test_mini_batches_default_size_is_64():
+    X, Y = _tagged(130)
+    sizes = [xb.shape[1] for xb, _ in nl.random_mini_batches(X, Y, seed=0)]
+    assert sizes == [64, 64, 2]
 
 
 def test_mini_batches_are_shuffled_and_seeded():
@@ -284,6 +291,19 @@ def test_print_every_prints_to_stderr(capsys):
     assert capsys.readouterr() == ("", "")
 
 
+def test_print_every_shows_the_seconds_elapsed_since_the_start(capsys):
+    # Not a timing assertion: the printed time must lie within the call, whatever its speed.
+    X, Y = _data(20)
+    before = time.perf_counter()
+    nl.train(X, Y, [2, 3, 1], num_epochs=3, print_every=1, seed=0)
+    during = time.perf_counter() - before
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 3
+    seconds = [float(re.fullmatch(r".*\((\S+) s\)", line).group(1)) for line in lines]
+    assert all(0 <= s <= during + 0.05 for s in seconds)   # printed to 0.1 s
+    assert seconds == sorted(seconds)
+
+
 def test_print_every_is_independent_of_cost_every(capsys):
     X, Y = _data(20)
     nl.train(X, Y, [2, 3, 1], num_epochs=4, cost_every=2, print_every=1, seed=0)
@@ -330,6 +350,17 @@ def test_adam_on_the_notes_two_moons_setup_reaches_90_percent():
     r = nl.train(X, Y, [2, 5, 2, 1], optimizer=nl.Adam(learning_rate=0.0007), num_epochs=5000,
                  mini_batch_size=64, seed=0, cost_every=1000)
     assert nl.accuracy(nl.predict(X, r.parameters), Y) >= 0.9
+
+
+@pytest.mark.parametrize("bad", [0, 0.0, -1.0, math.inf, math.nan, True, "0.1", None])
+def test_a_scheduled_rate_that_is_not_finite_and_positive_is_refused_naming_the_epoch(bad):
+    X, Y = _data(20)
+    schedule = lambda lr0, epoch: lr0 if epoch < 2 else bad   # a good rate, then a bad one
+    message = f"lr_schedule: expected a finite learning rate > 0, got {bad!r} at epoch 2"
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        nl.train(X, Y, [2, 3, 1], num_epochs=4, lr_schedule=schedule, seed=0)
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        nl.train_seeds(X, Y, [2, 3, 1], [0, 1], num_epochs=4, lr_schedule=schedule)
 
 
 def test_non_positive_scheduled_rate_is_refused():
@@ -477,6 +508,27 @@ def test_optimizer_path_starts_at_theta0_and_matches_update():
         np.testing.assert_allclose(path[k], theta["t"], rtol=1e-15)
 
 
+@pytest.mark.parametrize("grad, error, message", [
+    (lambda t: np.ones((2, 1)), ValueError, "grad(theta): expected a 1-D array, got shape (2, 1)"),
+    (lambda t: np.ones(3), ValueError, "grad(theta): expected 2 rows, got shape (3,)"),
+    (lambda t: np.array([1.0, np.nan]), ValueError,
+     "grad(theta): expected finite values, got NaN or infinity"),
+])
+def test_optimizer_path_refuses_a_gradient_not_shaped_like_theta(grad, error, message):
+    with pytest.raises(error, match="^" + re.escape(message) + "$"):
+        nl.optimizer_path(grad, [1.0, 2.0], nl.GradientDescent(0.1), 3)
+
+
+@pytest.mark.parametrize("optimizer, name", [
+    ("sgd", "str"), (None, "NoneType"),
+    (nl.GradientDescent, "type"),   # the class instead of an instance of it
+])
+def test_optimizer_path_names_the_type_of_a_bad_optimizer(optimizer, name):
+    message = f"optimizer: expected an nn_lib Optimizer, got {name}"
+    with pytest.raises(TypeError, match="^" + re.escape(message) + "$"):
+        nl.optimizer_path(lambda t: t, [1.0], optimizer, 3)
+
+
 def test_divergence_is_caught_between_recorded_epochs():
     # An absurd learning rate blows the parameters up long before the only recorded epoch.
     X, Y = _data(20)
@@ -547,6 +599,35 @@ def test_train_seeds_with_one_data_set_per_seed():
         alone = nl.train(Xk, Yk, [2, 5, 1], optimizer=nl.GradientDescent(0.5), num_epochs=30,
                          mini_batch_size=16, seed=seed)
         np.testing.assert_allclose(result.parameters["W1"], alone.parameters["W1"], rtol=1e-10)
+
+
+def test_train_seeds_with_one_data_set_per_seed_and_l2_uses_each_sets_size():
+    # X of shape (S, n_x, m) with n_x = 3 != m = 23: the L2 term of equation 2 and of
+    # every mini-batch step divides by m, the number of columns, as train does for each set.
+    draws = [_data(23, n_x=3, seed=d) for d in (5, 6)]
+    X = np.stack([X for X, _ in draws])
+    Y = np.stack([Y for _, Y in draws])
+    options = dict(optimizer=nl.GradientDescent(0.3), num_epochs=6, lambd=0.7, record_steps=True)
+    for batch in (None, 8):
+        together = nl.train_seeds(X, Y, [3, 4, 1], [1, 2], mini_batch_size=batch, **options)
+        for (Xk, Yk), seed, result in zip(draws, [1, 2], together):
+            alone = nl.train(Xk, Yk, [3, 4, 1], mini_batch_size=batch, seed=seed, **options)
+            for key, value in alone.parameters.items():
+                np.testing.assert_allclose(result.parameters[key], value, rtol=1e-10, atol=1e-13)
+            np.testing.assert_allclose(result.costs, alone.costs, rtol=1e-10)
+            np.testing.assert_allclose(result.step_costs, alone.step_costs, rtol=1e-10)
+
+
+def test_train_and_train_seeds_default_to_1000_epochs_without_step_costs():
+    X, Y = _data(4)
+    alone = nl.train(X, Y, [2, 1], seed=0)
+    assert alone.learning_rates.shape == (1000,) and alone.optimizer.t == 1000
+    assert alone.step_costs is None
+    together = nl.train_seeds(X, Y, [2, 1], [0, 1])
+    for result in together:
+        assert result.learning_rates.shape == (1000,) and result.optimizer.t == 1000
+        assert result.epochs[-1] == 999
+        assert result.step_costs is None
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
