@@ -6,10 +6,15 @@ starts with the name of the offending argument. Plotting and glue cases live in 
 
 from __future__ import annotations
 
+import inspect
+import math
+import re
+
 import numpy as np
 import pytest
 
 import nn_lib as nl
+from nn_lib import _validation as v
 
 NAN, INF = float("nan"), float("inf")
 X = np.array([[0.1, 0.5, -0.3, 1.2, -0.7, 0.0], [1.0, -1.0, 0.4, 0.2, 0.3, -0.5]])
@@ -418,3 +423,334 @@ def test_plot_range_must_increase(xlim):
 
     with pytest.raises(ValueError, match="^xlim"):
         plotting.plot_optimizer_paths(lambda a, b: a + b, {}, xlim=xlim, ylim=(0.0, 1.0))
+
+
+# ---------------------------------------------------------------------------
+# The checks of nn_lib._validation themselves: whole messages, boundaries, conversions
+# (gaps left by mutation testing; each message names the argument, the expectation and
+# the value given)
+# ---------------------------------------------------------------------------
+
+def raises_message(error, message):
+    """pytest.raises for exactly ``message``, not a message that merely contains it."""
+    return pytest.raises(error, match=f"^{re.escape(message)}$")
+
+
+def test_describe_shows_a_repr_of_up_to_60_characters_whole_and_cuts_longer_ones_to_60():
+    sixty = "x" * 58            # repr adds two quotes: 60 characters
+    assert v._describe(sixty) == repr(sixty)
+    sixty_one = "y" * 59        # 61 characters: 57 of them, then "..."
+    assert v._describe(sixty_one) == "'" + "y" * 56 + "..."
+    assert len(v._describe("z" * 500)) == 60
+    assert v._describe(np.zeros((2, 3), dtype=np.float32)) == (
+        "an array of shape (2, 3) and dtype float32")
+
+
+def test_check_array_converts_to_float64_and_passes_float64_arrays_through():
+    array = np.ones((2, 3))
+    assert v.check_array("X", array) is array
+    for other in (np.ones((2, 3), dtype=np.int64), np.ones((2, 3), dtype=np.float32),
+                  [[1, 2, 3], [4, 5, 6]]):
+        converted = v.check_array("X", other)
+        assert type(converted) is np.ndarray and converted.dtype == np.float64
+    # A subclass of ndarray (a masked array) comes back as a plain float64 array.
+    assert type(v.check_array("X", np.ma.ones((2, 2)))) is np.ndarray
+
+
+@pytest.mark.parametrize("kwargs, value, error, message", [
+    ({}, [1.0, 2.0], ValueError, "X: expected a 2-D array, got shape (2,)"),
+    ({}, np.zeros((2, 0)), ValueError, "X: expected a non-empty array, got shape (2, 0)"),
+    ({"rows": 3}, np.ones((2, 4)), ValueError, "X: expected 3 rows, got shape (2, 4)"),
+    ({"cols": 5}, np.ones((2, 4)), ValueError, "X: expected 5 columns, got shape (2, 4)"),
+    ({}, [[1.0, math.nan]], ValueError, "X: expected finite values, got NaN or infinity"),
+    ({}, "ab", TypeError, "X: expected a numeric array, got 'ab'"),
+    ({}, None, TypeError, "X: expected a numeric array, got None"),
+    ({}, [[1.0], [2.0, 3.0]], TypeError, "X: expected a numeric array, got [[1.0], [2.0, 3.0]]"),
+])
+def test_check_array_messages(kwargs, value, error, message):
+    with raises_message(error, message):
+        v.check_array("X", value, **kwargs)
+
+
+def test_check_array_accepts_what_its_options_allow():
+    assert v.check_array("X", np.zeros((2, 0)), allow_empty=True).shape == (2, 0)
+    assert v.check_array("x", [1.0, 2.0], ndim=1).shape == (2,)
+    assert v.check_array("x", np.ones((1, 2, 3)), ndim=None).shape == (1, 2, 3)
+
+
+@pytest.mark.parametrize("Y, message", [
+    (np.zeros(4), "Y: expected a 2-D array, got shape (4,)"),
+    (np.zeros((1, 4, 1)), "Y: expected a 2-D array, got shape (1, 4, 1)"),
+    (np.zeros((2, 4)), "Y: expected 1 rows, got shape (2, 4)"),
+    (np.zeros((1, 3)), "Y: expected 4 columns, got shape (1, 3)"),
+])
+def test_check_labels_messages(Y, message):
+    with raises_message(ValueError, message):
+        v.check_labels("Y", Y, m=4)
+
+
+def test_check_labels_shows_the_first_value_that_is_not_a_label():
+    # 2.0, not the first value 0.0; NumPy 2 writes the scalar as np.float64(2.0).
+    with pytest.raises(ValueError, match=r"^Y: expected labels 0 or 1, got (np\.float64\()?2\.0\)?$"):
+        v.check_labels("Y", np.array([[0.0, 1.0, 2.0, 0.5]]), m=4)
+
+
+@pytest.mark.parametrize("X_, Y_, message", [
+    (np.ones((2, 3)), np.zeros((1, 2)),
+     "Y: expected shape (1, 3) to match the 3 columns (examples) of X, got shape (1, 2)"),
+    (np.ones(3), np.zeros((1, 3)), "X: expected a 2-D array, got shape (3,)"),
+    (np.ones((2, 0)), np.zeros((1, 0)), "X: expected a non-empty array, got shape (2, 0)"),
+    (np.ones((2, 3)), np.zeros(3), "Y: expected a 2-D array, got shape (3,)"),
+    # two rows of labels with the right number of columns: still one row expected
+    (np.ones((2, 3)), np.zeros((2, 3)), "Y: expected 1 rows, got shape (2, 3)"),
+    (np.ones((2, 3)), np.array([[0.0, 1.0, 3.0]]), "Y: expected labels 0 or 1, got "),
+])
+def test_check_X_Y_messages(X_, Y_, message):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
+        v.check_X_Y(X_, Y_)
+
+
+@pytest.mark.parametrize("constraint, description", [
+    (v.Real(0.0, 1.0), "a number in [0, 1]"),
+    (v.Real(0.0, 1.0, closed="left"), "a number in [0, 1)"),
+    (v.Real(0.0, 1.0, closed="right"), "a number in (0, 1]"),
+    (v.Real(0.0, 1.0, closed="neither", noun="a level"), "a level in (0, 1)"),
+    (v.Real(2.5), "a number >= 2.5"),
+    (v.Real(0.0, closed="neither"), "a number > 0"),
+    (v.Real(0.0, closed="right"), "a number > 0"),
+    (v.Real(1e-8, math.inf, closed="left"), "a number >= 1e-08"),
+])
+def test_real_describes_its_interval(constraint, description):
+    assert constraint.description == description
+
+
+@pytest.mark.parametrize("closed, low_ok, high_ok", [
+    ("both", True, True), ("left", True, False), ("right", False, True), ("neither", False, False),
+])
+def test_real_accepts_an_end_exactly_when_it_is_closed(closed, low_ok, high_ok):
+    real = v.Real(-1.0, 2.0, closed=closed)
+    for end, ok in ((-1.0, low_ok), (2.0, high_ok)):
+        if ok:
+            assert real("x", end) == end
+        else:
+            with raises_message(ValueError, f"x: expected {real.description}, got {end!r}"):
+                real("x", end)
+    # just inside and just outside
+    assert real("x", math.nextafter(-1.0, 0.0)) == math.nextafter(-1.0, 0.0)
+    assert real("x", math.nextafter(2.0, 0.0)) == math.nextafter(2.0, 0.0)
+    for outside in (math.nextafter(-1.0, -2.0), math.nextafter(2.0, 3.0)):
+        with pytest.raises(ValueError, match="^x: expected"):
+            real("x", outside)
+
+
+def test_real_defaults_to_any_finite_number_in_a_closed_interval():
+    # Real() with no arguments: closed on both sides, named "a number".
+    real = v.Real(0.0, 1.0)
+    assert (real("x", 0.0), real("x", 1.0)) == (0.0, 1.0)
+    with raises_message(ValueError, "x: expected a number in [0, 1], got 1.5"):
+        real("x", 1.5)
+    assert v.Real()("x", -1e308) == -1e308
+    assert v.Real()("x", 1e308) == 1e308
+
+
+def test_real_returns_a_float_for_any_real_number():
+    real = v.Real(0.0, 10.0)
+    for value in (3, np.int64(3), np.float32(3.0), np.float64(3.0), 3.0):
+        result = real("x", value)
+        assert type(result) is float and result == 3.0
+
+
+@pytest.mark.parametrize("value, error, message", [
+    (True, TypeError, "x: expected a real number, got True"),
+    (np.bool_(False), TypeError, "x: expected a real number, got np.False_"),
+    ("1", TypeError, "x: expected a real number, got '1'"),
+    (None, TypeError, "x: expected a real number, got None"),
+    (1j, TypeError, "x: expected a real number, got 1j"),
+    (math.nan, ValueError, "x: expected a finite number, got nan"),
+    (-math.inf, ValueError, "x: expected a finite number, got -inf"),
+    (np.float64(math.inf), ValueError, "x: expected a finite number, got inf"),
+])
+def test_real_messages(value, error, message):
+    with raises_message(error, message):
+        v.Real()("x", value)
+
+
+def test_integer_accepts_its_minimum_and_returns_an_int():
+    integer = v.Integer(2)
+    assert integer("n", 2) == 2
+    result = integer("n", np.int64(7))
+    assert type(result) is int and result == 7
+    with raises_message(ValueError, "n: expected an integer >= 2, got 1"):
+        integer("n", 1)
+    with raises_message(ValueError, "n: expected an integer >= 2, got np.int64(-3)"):
+        integer("n", np.int64(-3))
+
+
+@pytest.mark.parametrize("value, shown", [(2.0, "2.0"), (True, "True"), ("3", "'3'"),
+                                          (None, "None")])
+def test_integer_refuses_other_types_showing_the_value(value, shown):
+    with raises_message(TypeError, f"n: expected an integer, got {shown}"):
+        v.Integer(0)("n", value)
+
+
+def test_one_of_accepts_its_options_and_lists_them_when_refusing():
+    method = v.OneOf("loop", "vectorized")
+    assert method("method", "loop") == "loop"
+    with raises_message(ValueError, "method: expected one of ('loop', 'vectorized'), got 'Loop'"):
+        method("method", "Loop")
+
+
+def test_boolean_accepts_python_and_numpy_booleans_only():
+    for value, expected in ((True, True), (False, False), (np.True_, True), (np.False_, False)):
+        result = v.Boolean()("flag", value)
+        assert type(result) is bool and result is expected
+    with raises_message(TypeError, "flag: expected True or False, got 1"):
+        v.Boolean()("flag", 1)
+
+
+def test_or_none_passes_none_and_checks_anything_else():
+    maybe = v.OrNone(v.Integer(1))
+    assert maybe("n", None) is None
+    assert maybe("n", 3) == 3
+    with raises_message(ValueError, "n: expected an integer >= 1, got 0"):
+        maybe("n", 0)
+
+
+def test_named_limits_have_the_intervals_of_the_guide():
+    assert v.POSITIVE.description == "a number > 0"
+    assert v.NONNEGATIVE.description == "a number >= 0"
+    assert v.BETA.description == "a number in [0, 1)"
+    assert v.PROBABILITY.description == "a probability in (0, 1]"
+
+
+def test_validate_params_checks_and_converts_before_the_body_and_keeps_the_signature():
+    calls = []
+
+    def scale(x, factor=2, *, label="a"):
+        """Multiply."""
+        calls.append((x, factor, label))
+        return x * factor
+
+    checked = v.validate_params(factor=v.Real(0.0, closed="neither"),
+                                label=v.OneOf("a", "b"))(scale)
+    # an int is converted to a float for Real, positionally and by keyword
+    assert checked(3, 4) == 12.0 and type(calls[-1][1]) is float
+    assert checked(3, factor=5) == 15.0 and type(calls[-1][1]) is float
+    # a default is not checked (nor converted); an unconstrained argument is passed as given
+    assert checked("ab") == "abab" and calls[-1] == ("ab", 2, "a")
+    with raises_message(ValueError, "factor: expected a number > 0, got 0.0"):
+        checked(1, 0)
+    with raises_message(ValueError, "label: expected one of ('a', 'b'), got 'c'"):
+        checked(1, 1, label="c")
+    assert len(calls) == 3      # the body never ran for refused arguments
+    # help() and the API page see the function's own signature, name and docstring
+    assert inspect.signature(checked) == inspect.signature(scale)
+    assert (checked.__name__, checked.__doc__) == ("scale", "Multiply.")
+    with pytest.raises(TypeError):
+        checked(1, 2, 3)        # still bound against the real signature
+
+
+def test_validated_checks_every_assignment_and_shows_its_parameters():
+    class Step(v.Validated):
+        _parameter_constraints = {"rate": v.Real(0.0, closed="neither"), "count": v.Integer(1)}
+
+        def __init__(self, rate, count):
+            self.rate, self.count = rate, count
+
+    step = Step(1, 3)
+    assert type(step.rate) is float
+    assert repr(step) == "Step(rate=1.0, count=3)"
+    with raises_message(ValueError, "rate: expected a number > 0, got -1.0"):
+        step.rate = -1
+    step.other = "anything"     # not declared, not checked
+    assert step.other == "anything"
+    with raises_message(ValueError, "count: expected an integer >= 1, got 0"):
+        Step(1.0, 0)
+
+
+def test_check_mask_accepts_booleans_and_zero_one_values_of_the_right_shape():
+    mask = v.check_mask("masks[1]", [[1, 0], [0, 1]], (2, 2))
+    assert mask.dtype == bool and mask.tolist() == [[True, False], [False, True]]
+    with raises_message(ValueError, "masks[1]: expected shape (2, 2), got (2, 3)"):
+        v.check_mask("masks[1]", np.ones((2, 3), bool), (2, 2))
+    with raises_message(ValueError, "masks[1]: expected booleans or 0/1 values, got other values"):
+        v.check_mask("masks[1]", [[1.0, 0.5], [0.0, 1.0]], (2, 2))
+
+
+def test_check_seed_accepts_none_generators_and_non_negative_integers():
+    for seed in (None, 0, 5, np.int64(2), np.uint8(1), np.random.default_rng(0)):
+        assert v.check_seed("seed", seed) is None
+    with raises_message(ValueError, "seed: expected a non-negative integer seed, got -1"):
+        v.check_seed("seed", -1)
+    with raises_message(TypeError, "seed: expected None, a non-negative integer or a "
+                                   "numpy.random.Generator, got 1.5"):
+        v.check_seed("seed", 1.5)
+    with raises_message(TypeError, "seed: expected None, a non-negative integer or a "
+                                   "numpy.random.Generator, got True"):
+        v.check_seed("seed", True)
+
+
+def test_check_rng_passes_a_generator_through_and_seeds_a_new_one_from_an_integer():
+    generator = np.random.default_rng(1)
+    assert v.check_rng("rng", generator) is generator
+    # the same stream as NumPy's own default_rng(seed)
+    expected = np.random.default_rng(42).random(3)
+    assert np.array_equal(v.check_rng("rng", 42).random(3), expected)
+    assert np.array_equal(v.check_rng("rng", np.int64(42)).random(3), expected)
+    assert isinstance(v.check_rng("rng", None), np.random.Generator)
+    with raises_message(ValueError, "rng: expected a non-negative integer seed, got -3"):
+        v.check_rng("rng", -3)
+
+
+def test_num_layers_counts_the_layers_and_names_bad_keys():
+    assert v.num_layers(P) == 2
+    assert v.num_layers({"W1": 0, "b1": 0}) == 1
+    with raises_message(TypeError, "parameters: expected a dict with keys 'W1', 'b1', ..., "
+                                   "got ['W1', 'b1']"):
+        v.num_layers(["W1", "b1"])
+    # an even number of keys that are not W1, b1, ...: refused, as are odd counts and none
+    for keys in (["W1", "b2"], ["W1", "W2"], ["W1", "b1", "W2"], []):
+        with raises_message(ValueError, f"parameters: expected keys 'W1', 'b1', ..., 'WL', 'bL', "
+                                        f"got keys {sorted(keys)}"):
+            v.num_layers(dict.fromkeys(keys, 0))
+
+
+def test_check_parameters_messages_name_the_source_of_the_mismatch():
+    three = {"W1": np.ones((3, 2)), "b1": np.ones((3, 1)), "W2": np.ones((4, 3)),
+             "b2": np.ones((4, 1)), "W3": np.ones((1, 4)), "b3": np.ones((1, 1))}
+    assert v.check_parameters(three, n_x=2).keys() == three.keys()
+    with raises_message(ValueError, "parameters['W1']: expected 5 columns to match the rows of X, "
+                                    "got shape (3, 2)"):
+        v.check_parameters(three, n_x=5)
+    with raises_message(ValueError, "parameters['W2']: expected 3 columns to match the rows of W1, "
+                                    "got shape (4, 2)"):
+        v.check_parameters({**three, "W2": np.ones((4, 2))})
+    with raises_message(ValueError, "parameters['W3']: expected 4 columns to match the rows of W2, "
+                                    "got shape (1, 5)"):
+        v.check_parameters({**three, "W3": np.ones((1, 5))})
+    with raises_message(ValueError, "parameters['W1']: expected a 2-D array, got shape (3, 2, 1)"):
+        v.check_parameters({**three, "W1": np.ones((3, 2, 1))})
+    with raises_message(ValueError, "parameters['b2']: expected a 2-D array, got shape (4, 1, 1)"):
+        v.check_parameters({**three, "b2": np.ones((4, 1, 1))})
+    with raises_message(ValueError, "parameters['b2']: expected 1 columns, got shape (4, 2)"):
+        v.check_parameters({**three, "b2": np.ones((4, 2))})
+    with raises_message(ValueError, "parameters['W3']: expected 1 row (one sigmoid output unit), "
+                                    "got shape (2, 4)"):
+        v.check_parameters({**three, "W3": np.ones((2, 4)), "b3": np.ones((2, 1))})
+
+
+def test_check_grads_messages_name_the_key_and_the_shape():
+    grads = {"d" + key: np.zeros_like(value) for key, value in P.items()}
+    checked = v.check_grads(grads, P)
+    assert checked.keys() == grads.keys()
+    with raises_message(TypeError, "grads: expected a dict with keys 'dW1', 'db1', ..., got [1, 2]"):
+        v.check_grads([1, 2], P)
+    with raises_message(ValueError, "grads: expected key 'db2' for parameter 'b2', "
+                                    "got keys ['dW1', 'dW2', 'db1']"):
+        v.check_grads({k: g for k, g in grads.items() if k != "db2"}, P)
+    with raises_message(ValueError, "grads['dW1']: expected 2 columns, got shape (3, 5)"):
+        v.check_grads({**grads, "dW1": np.zeros((3, 5))}, P)
+    with raises_message(ValueError, "grads['dW1']: expected 3 rows, got shape (2, 2)"):
+        v.check_grads({**grads, "dW1": np.zeros((2, 2))}, P)
+    with raises_message(ValueError, "grads['dW1']: expected a 2-D array, got shape (3, 2, 1)"):
+        v.check_grads({**grads, "dW1": np.zeros((3, 2, 1))}, P)
