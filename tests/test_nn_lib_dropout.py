@@ -167,6 +167,17 @@ def test_masks_with_a_missing_layer_draw_it_from_rng():
     assert cache2.D[2] is not None and cache2.D[2].shape == (5, 8)
 
 
+def test_a_layer_kept_whole_needs_no_mask_in_a_gradient_check():
+    # keep_prob 0.5 in hidden layer 1 and 1.0 in hidden layer 2: a mask is needed for
+    # layer 1 only, so masks = [None, D1, None, None] is complete; without D1 it is not.
+    P, X, Y = random_network(21, [3, 6, 5, 1], 8)
+    D1 = np.random.default_rng(3).random((6, 8)) < 0.5
+    result = nl.check_gradients(P, X, Y, keep_prob=[0.5, 1.0], masks=[None, D1, None, None])
+    assert result.passed
+    with pytest.raises(ValueError, match=re.escape("got None for layer(s) [1]")):
+        nl.check_gradients(P, X, Y, keep_prob=[0.5, 1.0], masks=[None, None, None, None])
+
+
 def test_inverted_dropout_with_a_given_mask_skips_the_draw():
     A = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     D = np.array([[1, 0, 1], [0, 0, 1]])
