@@ -452,3 +452,56 @@ def test_each_method_runs_the_forward_passes_it_documents(monkeypatch, method, p
     P, X, Y = random_network(5, [3, 4, 1], 5)
     result = nl.check_gradients(P, X, Y, method=method)
     assert len(calls) == passes(result.gradapprox.size) and result.passed
+
+
+# --- Whole messages of the gradient-checking helpers (mutation testing) ---
+
+def _exactly(error, message):
+    return pytest.raises(error, match="^" + re.escape(message) + "$")
+
+
+def test_vector_to_dictionary_refuses_a_column_theta():
+    layout = [("W1", (1, 1)), ("b1", (1, 1))]
+    with _exactly(ValueError, "theta: expected a 1-D array, got shape (2, 1)"):
+        nl.vector_to_dictionary(np.zeros((2, 1)), layout)
+
+
+@pytest.mark.parametrize("layout", [[("W1", ())], [("W1", (1, 2)), ("b1", ())]])
+def test_layout_with_an_empty_shape_is_refused_with_the_layout_message(layout):
+    message = ("layout: expected the list of (name, shape) pairs returned by "
+               "dictionary_to_vector, such as [('W1', (20, 2)), ...], got " + repr(layout))
+    with _exactly(ValueError, message):
+        nl.vector_to_dictionary(np.zeros(3), layout)
+
+
+@pytest.mark.parametrize("gradapprox, message", [
+    ([np.nan, 1.0], "gradapprox: expected finite values, got NaN or infinity"),
+    ("abc", "gradapprox: expected a numeric array, got 'abc'")])
+def test_relative_difference_names_gradapprox(gradapprox, message):
+    with _exactly((ValueError, TypeError), message):
+        nl.relative_difference(np.ones(2), gradapprox)
+
+
+@pytest.mark.parametrize("difference, blocks, expected", [
+    (2.5e-9, {"W1": 1.0e-9, "b1": 3.0e-9},
+     "gradient check passed: difference 2.500e-09 (threshold 1e-07); worst block b1; "
+     "W1: 1.0e-09, b1: 3.0e-09"),
+    (0.02, {"W1": 4.0e-2, "b1": 1.0e-3, "W2": 2.5e-4},
+     "gradient check FAILED: difference 2.000e-02 (threshold 1e-07); worst block W1; "
+     "W1: 4.0e-02, b1: 1.0e-03, W2: 2.5e-04")])
+def test_gradient_check_result_str_is_built_from_its_documented_parts(difference, blocks,
+                                                                      expected):
+    layout = [(key, (1, 1)) for key in blocks]
+    result = nl.GradientCheckResult(difference, blocks, np.zeros(len(blocks)),
+                                    np.zeros(len(blocks)), layout)
+    assert str(result) == expected
+
+
+def test_check_gradients_with_masks_of_none_and_no_dropout_needs_no_seed():
+    # keep_prob = 1: no hidden layer needs a mask, so [None] * (L + 1) is complete
+    P, X, Y = random_network(1, [3, 4, 2, 1], 6)
+    plain = nl.check_gradients(P, X, Y)
+    with_masks = nl.check_gradients(P, X, Y, keep_prob=1.0, masks=[None] * 4)
+    assert with_masks.passed
+    np.testing.assert_array_equal(with_masks.grad, plain.grad)
+    np.testing.assert_array_equal(with_masks.gradapprox, plain.gradapprox)

@@ -489,3 +489,43 @@ def test_l2_cost_without_the_parameters_says_they_are_needed(cost, first):
         cost(first, Y, lambd=0.5)
     # log 2 per example, whatever the labels, when the output is 1/2
     assert cost(first, Y) == pytest.approx(math.log(2), rel=1e-15)
+
+
+# --- Whole messages of the input checks of forward_propagation (mutation testing) ---
+
+def test_keep_prob_list_of_the_wrong_length_names_the_number_of_hidden_layers():
+    # layer_dims [3, 4, 2, 1]: L = 3 layers, so 2 hidden layers, given 1 value
+    P, X, _ = random_network(0, [3, 4, 2, 1], 5)
+    with _raises_exactly(ValueError, "keep_prob: expected a number or one probability per "
+                                     "hidden layer (2), got 1 values"):
+        nl.forward_propagation(X, P, keep_prob=[0.5], rng=np.random.default_rng(0))
+
+
+def test_masks_list_of_the_wrong_length_names_the_number_of_entries():
+    # L = 3 layers: masks are indexed by layer 0..3, so 4 entries; given 2
+    P, X, _ = random_network(0, [3, 4, 2, 1], 5)
+    with _raises_exactly(ValueError, "masks: expected a list of 4 entries indexed by layer "
+                                     "(None or a boolean array for each hidden layer), "
+                                     "got [None, None]"):
+        nl.forward_propagation(X, P, masks=[None, None])
+
+
+@pytest.mark.parametrize("rng, name", [(42, "int"), ("seed", "str"), (np.random.RandomState(0),
+                                                                      "RandomState")])
+def test_forward_names_the_type_given_instead_of_a_generator(rng, name):
+    P, X, _ = random_network(0, [3, 2, 1], 4)
+    with _raises_exactly(TypeError, f"rng: expected a numpy.random.Generator, got {name}"):
+        nl.forward_propagation(X, P, rng=rng)
+
+
+def test_masks_of_none_without_dropout_need_no_generator_and_change_nothing():
+    # keep_prob = 1: no layer needs a mask, so a list of None is complete without an rng
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((3, 5))
+    W1, b1 = rng.standard_normal((4, 3)), rng.standard_normal((4, 1))
+    W2, b2 = rng.standard_normal((1, 4)), rng.standard_normal((1, 1))
+    P = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+    expected = 1.0 / (1.0 + np.exp(-(W2 @ np.maximum(W1 @ X + b1, 0.0) + b2)))
+    for keep_prob in (1.0, [1.0]):
+        AL, _ = nl.forward_propagation(X, P, keep_prob=keep_prob, masks=[None, None, None])
+        np.testing.assert_allclose(AL, expected, rtol=1e-13)

@@ -694,3 +694,56 @@ def test_train_seeds_with_a_single_seed():
     [result] = nl.train_seeds(X, Y, [2, 3, 1], [9], num_epochs=3)
     alone = nl.train(X, Y, [2, 3, 1], num_epochs=3, seed=9)
     np.testing.assert_allclose(result.parameters["W1"], alone.parameters["W1"], rtol=1e-12)
+
+
+# --- Whole messages of train / train_seeds input checks (mutation testing) ---
+
+def _exactly(error, message):
+    return pytest.raises(error, match="^" + re.escape(message) + "$")
+
+
+def _stacks(S, n_x=2, m=5):
+    X = np.arange(S * n_x * m, dtype=float).reshape(S, n_x, m) / 10.0
+    Y = np.tile(np.array([[[0.0, 1.0, 0.0, 1.0, 1.0]]]), (S, 1, 1))
+    return X, Y
+
+
+@pytest.mark.parametrize("S_X, S_Y", [(2, 3), (4, 3), (3, 2), (3, 4), (2, 2)])
+def test_train_seeds_with_the_wrong_number_of_data_sets_names_X_and_Y(S_X, S_Y):
+    X, _ = _stacks(S_X)
+    _, Y = _stacks(S_Y)
+    message = (f"X, Y: expected one data set per seed (3), got X of shape ({S_X}, 2, 5) "
+               f"and Y of shape ({S_Y}, 1, 5)")
+    with _exactly(ValueError, message):
+        nl.train_seeds(X, Y, [2, 1], seeds=[0, 1, 2], num_epochs=1)
+
+
+def test_train_seeds_names_X_when_a_stacked_X_is_not_finite():
+    X, Y = _stacks(2)
+    X[1, 0, 3] = np.nan
+    with _exactly(ValueError, "X: expected finite values, got NaN or infinity"):
+        nl.train_seeds(X, Y, [2, 1], seeds=[0, 1], num_epochs=1)
+
+
+def test_train_seeds_names_Y_when_a_stacked_X_comes_with_a_2d_Y():
+    X, Y = _stacks(2)
+    with _exactly(ValueError, "Y: expected a 3-D array, got shape (1, 5)"):
+        nl.train_seeds(X, Y[0], [2, 1], seeds=[0, 1], num_epochs=1)
+
+
+def test_train_seeds_names_Y_when_a_stacked_Y_is_not_finite():
+    X, Y = _stacks(2)
+    Y[0, 0, 1] = np.inf
+    with _exactly(ValueError, "Y: expected finite values, got NaN or infinity"):
+        nl.train_seeds(X, Y, [2, 1], seeds=[0, 1], num_epochs=1)
+
+
+@pytest.mark.parametrize("optimizer, name", [("adam", "str"), (0.01, "float"),
+                                             (nl.GradientDescent, "type")])
+def test_train_names_the_type_given_instead_of_an_optimizer(optimizer, name):
+    X, Y = _stacks(1)
+    message = f"optimizer: expected an nn_lib Optimizer such as Adam(), got {name}"
+    with _exactly(TypeError, message):
+        nl.train(X[0], Y[0], [2, 1], optimizer=optimizer, num_epochs=1)
+    with _exactly(TypeError, message):
+        nl.train_seeds(X[0], Y[0], [2, 1], seeds=[0], optimizer=optimizer, num_epochs=1)

@@ -754,3 +754,29 @@ def test_check_grads_messages_name_the_key_and_the_shape():
         v.check_grads({**grads, "dW1": np.zeros((2, 2))}, P)
     with raises_message(ValueError, "grads['dW1']: expected a 2-D array, got shape (3, 2, 1)"):
         v.check_grads({**grads, "dW1": np.zeros((3, 2, 1))}, P)
+
+
+# --- Whole messages of compute_cost / compute_cost_from_logits input checks ---
+
+@pytest.mark.parametrize("cost, name, first", [(nl.compute_cost, "AL", [0.5, 0.5]),
+                                               (nl.compute_cost_from_logits, "ZL", [0.0, 0.0])])
+def test_cost_with_a_1d_first_argument_asks_for_a_2d_array(cost, name, first):
+    message = f"{name}: expected a 2-D array, got shape (2,)"
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        cost(first, [[1.0, 0.0]])
+
+
+@pytest.mark.parametrize("cost, first", [(nl.compute_cost, np.full((1, 2), 0.5)),
+                                         (nl.compute_cost_from_logits, np.zeros((1, 2)))])
+def test_cost_with_a_1d_Y_asks_for_a_2d_array(cost, first):
+    message = "Y: expected a 2-D array, got shape (2,)"
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        cost(first, [1.0, 0.0])
+
+
+@pytest.mark.parametrize("cost, first", [(nl.compute_cost, np.full((1, 3), 0.5)),
+                                         (nl.compute_cost_from_logits, np.zeros((1, 3)))])
+def test_cost_with_Y_of_two_rows_asks_for_one_row(cost, first):
+    message = "Y: expected 1 rows, got shape (2, 3)"
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        cost(first, np.zeros((2, 3)))
