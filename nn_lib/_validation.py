@@ -47,7 +47,8 @@ def check_array(name: str, value: object, ndim: int | None = 2, rows: int | None
     if not allow_empty and array.size == 0:
         raise ValueError(f"{name}: expected a non-empty array, got shape {array.shape}")
     if rows is not None and array.shape[0] != rows:
-        raise ValueError(f"{name}: expected {rows} rows, got shape {array.shape}")
+        raise ValueError(f"{name}: expected {rows} row{'' if rows == 1 else 's'}, "
+                         f"got shape {array.shape}")
     if cols is not None and array.shape[1] != cols:
         raise ValueError(f"{name}: expected {cols} columns, got shape {array.shape}")
     if not np.isfinite(array).all():

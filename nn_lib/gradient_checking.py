@@ -49,7 +49,8 @@ def _check_layout(layout: object) -> Layout:
         checked = []
     if not checked or min(min(shape, default=0) for _, shape in checked) < 1:
         raise ValueError(f"layout: expected the list of (name, shape) pairs returned by "
-                         f"dictionary_to_vector, such as [('W1', (20, 2)), ...], got {layout!r:.80}")
+                         f"dictionary_to_vector, such as [('W1', (20, 2)), ...], with every "
+                         f"size >= 1, got {layout!r:.80}")
     return checked
 
 

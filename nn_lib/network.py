@@ -31,7 +31,7 @@ def check_keep_prob(keep_prob: object, L: int) -> float | list[float]:
     if isinstance(keep_prob, Sequence) and not isinstance(keep_prob, str):
         if len(keep_prob) != L - 1:
             raise ValueError(f"keep_prob: expected a number or one probability per hidden "
-                             f"layer ({L - 1}), got {len(keep_prob)} values")
+                             f"layer ({L - 1}), got a sequence of length {len(keep_prob)}")
         return [PROBABILITY(f"keep_prob[{i}]", p) for i, p in enumerate(keep_prob)]
     return PROBABILITY("keep_prob", keep_prob)
 

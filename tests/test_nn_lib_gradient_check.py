@@ -469,7 +469,8 @@ def test_vector_to_dictionary_refuses_a_column_theta():
 @pytest.mark.parametrize("layout", [[("W1", ())], [("W1", (1, 2)), ("b1", ())]])
 def test_layout_with_an_empty_shape_is_refused_with_the_layout_message(layout):
     message = ("layout: expected the list of (name, shape) pairs returned by "
-               "dictionary_to_vector, such as [('W1', (20, 2)), ...], got " + repr(layout))
+               "dictionary_to_vector, such as [('W1', (20, 2)), ...], with every size >= 1, "
+               "got " + repr(layout))
     with _exactly(ValueError, message):
         nl.vector_to_dictionary(np.zeros(3), layout)
 

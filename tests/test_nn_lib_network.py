@@ -497,7 +497,7 @@ def test_keep_prob_list_of_the_wrong_length_names_the_number_of_hidden_layers():
     # layer_dims [3, 4, 2, 1]: L = 3 layers, so 2 hidden layers, given 1 value
     P, X, _ = random_network(0, [3, 4, 2, 1], 5)
     with _raises_exactly(ValueError, "keep_prob: expected a number or one probability per "
-                                     "hidden layer (2), got 1 values"):
+                                     "hidden layer (2), got a sequence of length 1"):
         nl.forward_propagation(X, P, keep_prob=[0.5], rng=np.random.default_rng(0))
 
 

@@ -481,7 +481,7 @@ def test_check_array_accepts_what_its_options_allow():
 @pytest.mark.parametrize("Y, message", [
     (np.zeros(4), "Y: expected a 2-D array, got shape (4,)"),
     (np.zeros((1, 4, 1)), "Y: expected a 2-D array, got shape (1, 4, 1)"),
-    (np.zeros((2, 4)), "Y: expected 1 rows, got shape (2, 4)"),
+    (np.zeros((2, 4)), "Y: expected 1 row, got shape (2, 4)"),
     (np.zeros((1, 3)), "Y: expected 4 columns, got shape (1, 3)"),
 ])
 def test_check_labels_messages(Y, message):
@@ -502,7 +502,7 @@ def test_check_labels_shows_the_first_value_that_is_not_a_label():
     (np.ones((2, 0)), np.zeros((1, 0)), "X: expected a non-empty array, got shape (2, 0)"),
     (np.ones((2, 3)), np.zeros(3), "Y: expected a 2-D array, got shape (3,)"),
     # two rows of labels with the right number of columns: still one row expected
-    (np.ones((2, 3)), np.zeros((2, 3)), "Y: expected 1 rows, got shape (2, 3)"),
+    (np.ones((2, 3)), np.zeros((2, 3)), "Y: expected 1 row, got shape (2, 3)"),
     (np.ones((2, 3)), np.array([[0.0, 1.0, 3.0]]), "Y: expected labels 0 or 1, got "),
 ])
 def test_check_X_Y_messages(X_, Y_, message):
@@ -777,6 +777,6 @@ def test_cost_with_a_1d_Y_asks_for_a_2d_array(cost, first):
 @pytest.mark.parametrize("cost, first", [(nl.compute_cost, np.full((1, 3), 0.5)),
                                          (nl.compute_cost_from_logits, np.zeros((1, 3)))])
 def test_cost_with_Y_of_two_rows_asks_for_one_row(cost, first):
-    message = "Y: expected 1 rows, got shape (2, 3)"
+    message = "Y: expected 1 row, got shape (2, 3)"
     with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
         cost(first, np.zeros((2, 3)))
