@@ -1,4 +1,5 @@
-"""Shared Hypothesis strategies and independent reference computations for the nn_lib tests.
+"""Shared Hypothesis strategies, independent reference computations and one assertion
+helper for the nn_lib tests.
 
 Nothing here calls nn_lib: the reference forward pass, cost and backward pass are
 written from the equations of the notes so that the tests compare nn_lib with an
@@ -7,7 +8,10 @@ independent computation, never with its own output.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+import pytest
 from hypothesis import strategies as st
 
 # ---------------------------------------------------------------------------
@@ -145,3 +149,8 @@ def rel_diff(a, b) -> float:
 
 def flatten(d: dict, keys: list[str]) -> np.ndarray:
     return np.concatenate([np.ravel(d[k]) for k in keys])
+
+
+def raises_exactly(error: type[BaseException], message: str):
+    """``pytest.raises`` for exactly ``message``, not a message that merely contains it."""
+    return pytest.raises(error, match="^" + re.escape(message) + "$")

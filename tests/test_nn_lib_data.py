@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 import warnings
 
 import numpy as np
@@ -12,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn_lib as nl
-from nn_lib_strategies import seeds
+from nn_lib_strategies import raises_exactly, seeds
 
 
 @given(n=st.integers(2, 500), noise=st.floats(0, 1), seed=seeds)
@@ -142,7 +141,7 @@ def test_train_test_split_refuses_an_empty_training_set_saying_the_largest_n_tes
     X, Y = nl.make_moons(10, seed=0)
     message = (f"n_test: expected at most 9 so that the training set is not empty, "
                f"got {n_test}")
-    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+    with raises_exactly(ValueError, message):
         nl.train_test_split(X, Y, n_test, seed=0)
     assert nl.train_test_split(X, Y, 9, seed=0)[0].shape == (2, 1)   # 9 is allowed
 

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn_lib as nl
-from nn_lib_strategies import random_network, ref_backward_one_hidden, ref_forward, seeds
+from nn_lib_strategies import (raises_exactly, random_network, ref_backward_one_hidden, ref_forward,
+                               seeds)
 
 
 def test_inverted_dropout_four_steps_by_hand():
@@ -203,7 +204,7 @@ def test_inverted_dropout_without_a_mask_needs_a_generator():
                                        ("seed", "str")])
 def test_inverted_dropout_names_the_type_given_instead_of_a_generator(rng, name):
     message = f"rng: expected a numpy.random.Generator, got {name}"
-    with pytest.raises(TypeError, match="^" + re.escape(message) + "$"):
+    with raises_exactly(TypeError, message):
         nl.inverted_dropout(np.ones((2, 3)), 0.5, rng=rng)
 
 
@@ -211,5 +212,5 @@ def test_inverted_dropout_names_the_type_given_instead_of_a_generator(rng, name)
 def test_inverted_dropout_needs_a_2d_array_of_activations(A):
     shape = np.shape(A)
     message = f"A: expected a 2-D array, got shape {shape}"
-    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+    with raises_exactly(ValueError, message):
         nl.inverted_dropout(A, 0.5, rng=np.random.default_rng(0))

@@ -10,7 +10,6 @@ math.lgamma and products of integers for the log-gamma helpers, and hand-worked 
 from __future__ import annotations
 
 import math
-import re
 from fractions import Fraction
 
 import numpy as np
@@ -19,6 +18,7 @@ import pytest
 from nn_lib import evidence
 from nn_lib.evidence import (HIGHER, LOWER, NO_DIFFERENCE, Interval, compare,
                              paired_difference_interval, verdict, welch_difference_interval)
+from nn_lib_strategies import raises_exactly
 
 # Dyadic points: x and 1 - x are both exact floats, so (x, 1 - x) is a consistent pair.
 DYADIC = [1 / 64, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 63 / 64]
@@ -101,7 +101,7 @@ def test_continued_fraction_survives_a_zero_denominator_inside_the_loop():
 def test_continued_fraction_that_does_not_converge_is_an_error_naming_its_arguments():
     # x = inf makes every convergent inf or nan, so the loop runs out of terms.
     message = "the incomplete beta continued fraction did not converge for a=2.0, b=3.0, x=inf"
-    with pytest.raises(ArithmeticError, match=f"^{re.escape(message)}$"):
+    with raises_exactly(ArithmeticError, message):
         evidence._beta_continued_fraction(2.0, 3.0, math.inf)
 
 
@@ -220,21 +220,21 @@ def test_interval_is_the_mean_plus_and_minus_the_t_quantile_times_the_standard_e
 def test_check_samples_returns_float_measurements_and_names_the_argument():
     samples = evidence._check_samples("a", [1, 2, 3])
     assert samples.dtype == np.float64 and samples.tolist() == [1.0, 2.0, 3.0]
-    with pytest.raises(ValueError, match="^" + re.escape(
-            "a: expected a 1-D sequence of measurements, got shape (2, 2)") + "$"):
+    with raises_exactly(
+            ValueError, "a: expected a 1-D sequence of measurements, got shape (2, 2)"):
         evidence._check_samples("a", [[1.0, 2.0], [3.0, 4.0]])
-    with pytest.raises(ValueError, match="^" + re.escape(
-            "b: expected at least 2 measurements for an interval, got 1") + "$"):
+    with raises_exactly(
+            ValueError, "b: expected at least 2 measurements for an interval, got 1"):
         evidence._check_samples("b", [1.0])
     # A scalar is 0-D, not a sequence, even though it holds a measurement.
-    with pytest.raises(ValueError, match="^" + re.escape(
-            "b: expected a 1-D sequence of measurements, got shape ()") + "$"):
+    with raises_exactly(
+            ValueError, "b: expected a 1-D sequence of measurements, got shape ()"):
         evidence._check_samples("b", 3.0)
 
 
 def test_verdict_refuses_anything_but_an_interval_and_shows_what_it_got():
     message = "interval: expected an nn_lib.evidence.Interval, got (-1.0, 1.0)"
-    with pytest.raises(TypeError, match=f"^{re.escape(message)}$"):
+    with raises_exactly(TypeError, message):
         verdict((-1.0, 1.0))
 
 
@@ -260,7 +260,7 @@ def test_compare_unpaired_is_welchs_interval_and_its_verdict(paired):
 @pytest.mark.parametrize("paired", ["yes", 1, None])
 def test_compare_refuses_a_paired_that_is_not_a_bool(paired):
     message = f"paired: expected True or False, got {paired!r}"
-    with pytest.raises(TypeError, match=f"^{re.escape(message)}$"):
+    with raises_exactly(TypeError, message):
         compare([1.0, 2.0], [1.0, 2.0], paired=paired)
 
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import nn_lib as nl
 from nn_lib_strategies import (flatten, layer_dims, random_masks, random_network, ref_backward_one_hidden,
-                               ref_cost, ref_finite_differences, rel_diff, seeds)
+                               ref_cost, ref_finite_differences, rel_diff, seeds, raises_exactly)
 
 MODES = ["plain", "l2", "dropout", "l2+dropout"]
 METHODS = ["loop", "batched"]
@@ -411,7 +411,7 @@ def test_overflowing_forward_pass_is_refused_before_any_numpy_warning():
     for method in METHODS:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+            with raises_exactly(ValueError, message):
                 nl.check_gradients(P, X, Y, method=method)
 
 
@@ -456,13 +456,9 @@ def test_each_method_runs_the_forward_passes_it_documents(monkeypatch, method, p
 
 # --- Whole messages of the gradient-checking helpers (mutation testing) ---
 
-def _exactly(error, message):
-    return pytest.raises(error, match="^" + re.escape(message) + "$")
-
-
 def test_vector_to_dictionary_refuses_a_column_theta():
     layout = [("W1", (1, 1)), ("b1", (1, 1))]
-    with _exactly(ValueError, "theta: expected a 1-D array, got shape (2, 1)"):
+    with raises_exactly(ValueError, "theta: expected a 1-D array, got shape (2, 1)"):
         nl.vector_to_dictionary(np.zeros((2, 1)), layout)
 
 
@@ -471,7 +467,7 @@ def test_layout_with_an_empty_shape_is_refused_with_the_layout_message(layout):
     message = ("layout: expected the list of (name, shape) pairs returned by "
                "dictionary_to_vector, such as [('W1', (20, 2)), ...], with every size >= 1, "
                "got " + repr(layout))
-    with _exactly(ValueError, message):
+    with raises_exactly(ValueError, message):
         nl.vector_to_dictionary(np.zeros(3), layout)
 
 
@@ -479,7 +475,7 @@ def test_layout_with_an_empty_shape_is_refused_with_the_layout_message(layout):
     ([np.nan, 1.0], "gradapprox: expected finite values, got NaN or infinity"),
     ("abc", "gradapprox: expected a numeric array, got 'abc'")])
 def test_relative_difference_names_gradapprox(gradapprox, message):
-    with _exactly((ValueError, TypeError), message):
+    with raises_exactly((ValueError, TypeError), message):
         nl.relative_difference(np.ones(2), gradapprox)
 
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import nn_lib as nl
 from nn_lib_strategies import (layer_dims, random_network, ref_backward_one_hidden,
-                               ref_cost, ref_finite_differences, ref_forward, seeds)
+                               ref_cost, ref_finite_differences, ref_forward, seeds, raises_exactly)
 
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -453,20 +453,16 @@ def test_core_defaults_are_no_dropout_and_no_l2():
     assert _core.compute_cost_from_logits(cache.Z[-1], Y) == _core.compute_cost_from_logits(cache.Z[-1], Y, P, 0.0)
 
 
-def _raises_exactly(error, message):
-    return pytest.raises(error, match="^" + re.escape(message) + "$")
-
-
 @pytest.mark.parametrize("X", [np.ones(3), np.ones((1, 3, 2)), [1.0, 2.0, 3.0]])
 def test_forward_needs_a_2d_X(X):
     P, _, _ = random_network(0, [3, 2, 1], 4)
-    with _raises_exactly(ValueError, f"X: expected a 2-D array, got shape {np.shape(X)}"):
+    with raises_exactly(ValueError, f"X: expected a 2-D array, got shape {np.shape(X)}"):
         nl.forward_propagation(X, P)
 
 
 def test_forward_with_dropout_and_no_generator_says_what_is_missing():
     P, X, _ = random_network(0, [3, 2, 1], 4)
-    with _raises_exactly(ValueError, "rng: expected a numpy.random.Generator to draw dropout "
+    with raises_exactly(ValueError, "rng: expected a numpy.random.Generator to draw dropout "
                                      "masks when keep_prob < 1, got None"):
         nl.forward_propagation(X, P, keep_prob=0.5)
 
@@ -475,7 +471,7 @@ def test_forward_with_dropout_and_no_generator_says_what_is_missing():
                                          ((np.ones((1, 4)), None), "tuple")])
 def test_backward_names_the_type_given_instead_of_a_cache(cache, name):
     # (a tuple: the whole (AL, cache) pair returned by forward_propagation)
-    with _raises_exactly(TypeError, "cache: expected the ForwardCache returned by "
+    with raises_exactly(TypeError, "cache: expected the ForwardCache returned by "
                                     f"forward_propagation, got {name}"):
         nl.backward_propagation(np.ones((1, 4)), cache)
 
@@ -484,7 +480,7 @@ def test_backward_names_the_type_given_instead_of_a_cache(cache, name):
                                          (nl.compute_cost_from_logits, np.zeros((1, 3)))])
 def test_l2_cost_without_the_parameters_says_they_are_needed(cost, first):
     Y = np.array([[1.0, 0.0, 1.0]])
-    with _raises_exactly(ValueError,
+    with raises_exactly(ValueError,
                          "parameters: expected the parameter dict when lambd > 0, got None"):
         cost(first, Y, lambd=0.5)
     # log 2 per example, whatever the labels, when the output is 1/2
@@ -496,7 +492,7 @@ def test_l2_cost_without_the_parameters_says_they_are_needed(cost, first):
 def test_keep_prob_list_of_the_wrong_length_names_the_number_of_hidden_layers():
     # layer_dims [3, 4, 2, 1]: L = 3 layers, so 2 hidden layers, given 1 value
     P, X, _ = random_network(0, [3, 4, 2, 1], 5)
-    with _raises_exactly(ValueError, "keep_prob: expected a number or one probability per "
+    with raises_exactly(ValueError, "keep_prob: expected a number or one probability per "
                                      "hidden layer (2), got a sequence of length 1"):
         nl.forward_propagation(X, P, keep_prob=[0.5], rng=np.random.default_rng(0))
 
@@ -504,7 +500,7 @@ def test_keep_prob_list_of_the_wrong_length_names_the_number_of_hidden_layers():
 def test_masks_list_of_the_wrong_length_names_the_number_of_entries():
     # L = 3 layers: masks are indexed by layer 0..3, so 4 entries; given 2
     P, X, _ = random_network(0, [3, 4, 2, 1], 5)
-    with _raises_exactly(ValueError, "masks: expected a list of 4 entries indexed by layer "
+    with raises_exactly(ValueError, "masks: expected a list of 4 entries indexed by layer "
                                      "(None or a boolean array for each hidden layer), "
                                      "got [None, None]"):
         nl.forward_propagation(X, P, masks=[None, None])
@@ -514,7 +510,7 @@ def test_masks_list_of_the_wrong_length_names_the_number_of_entries():
                                                                       "RandomState")])
 def test_forward_names_the_type_given_instead_of_a_generator(rng, name):
     P, X, _ = random_network(0, [3, 2, 1], 4)
-    with _raises_exactly(TypeError, f"rng: expected a numpy.random.Generator, got {name}"):
+    with raises_exactly(TypeError, f"rng: expected a numpy.random.Generator, got {name}"):
         nl.forward_propagation(X, P, rng=rng)
 
 

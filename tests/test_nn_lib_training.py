@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn_lib as nl
-from nn_lib_strategies import ref_backward_one_hidden, ref_cost, ref_sigmoid, seeds
+from nn_lib_strategies import raises_exactly, ref_backward_one_hidden, ref_cost, ref_sigmoid, seeds
 
 
 def _data(m=40, n_x=2, seed=0):
@@ -357,9 +357,9 @@ def test_a_scheduled_rate_that_is_not_finite_and_positive_is_refused_naming_the_
     X, Y = _data(20)
     schedule = lambda lr0, epoch: lr0 if epoch < 2 else bad   # a good rate, then a bad one
     message = f"lr_schedule: expected a finite learning rate > 0, got {bad!r} at epoch 2"
-    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+    with raises_exactly(ValueError, message):
         nl.train(X, Y, [2, 3, 1], num_epochs=4, lr_schedule=schedule, seed=0)
-    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+    with raises_exactly(ValueError, message):
         nl.train_seeds(X, Y, [2, 3, 1], [0, 1], num_epochs=4, lr_schedule=schedule)
 
 
@@ -518,7 +518,7 @@ def test_optimizer_path_starts_at_theta0_and_matches_update():
      "grad(theta): expected finite values, got NaN or infinity"),
 ])
 def test_optimizer_path_refuses_a_gradient_not_shaped_like_theta(grad, error, message):
-    with pytest.raises(error, match="^" + re.escape(message) + "$"):
+    with raises_exactly(error, message):
         nl.optimizer_path(grad, [1.0, 2.0], nl.GradientDescent(0.1), 3)
 
 
@@ -528,7 +528,7 @@ def test_optimizer_path_refuses_a_gradient_not_shaped_like_theta(grad, error, me
 ])
 def test_optimizer_path_names_the_type_of_a_bad_optimizer(optimizer, name):
     message = f"optimizer: expected an nn_lib Optimizer, got {name}"
-    with pytest.raises(TypeError, match="^" + re.escape(message) + "$"):
+    with raises_exactly(TypeError, message):
         nl.optimizer_path(lambda t: t, [1.0], optimizer, 3)
 
 
@@ -698,10 +698,6 @@ def test_train_seeds_with_a_single_seed():
 
 # --- Whole messages of train / train_seeds input checks (mutation testing) ---
 
-def _exactly(error, message):
-    return pytest.raises(error, match="^" + re.escape(message) + "$")
-
-
 def _stacks(S, n_x=2, m=5):
     X = np.arange(S * n_x * m, dtype=float).reshape(S, n_x, m) / 10.0
     Y = np.tile(np.array([[[0.0, 1.0, 0.0, 1.0, 1.0]]]), (S, 1, 1))
@@ -714,27 +710,27 @@ def test_train_seeds_with_the_wrong_number_of_data_sets_names_X_and_Y(S_X, S_Y):
     _, Y = _stacks(S_Y)
     message = (f"X, Y: expected one data set per seed (3), got X of shape ({S_X}, 2, 5) "
                f"and Y of shape ({S_Y}, 1, 5)")
-    with _exactly(ValueError, message):
+    with raises_exactly(ValueError, message):
         nl.train_seeds(X, Y, [2, 1], seeds=[0, 1, 2], num_epochs=1)
 
 
 def test_train_seeds_names_X_when_a_stacked_X_is_not_finite():
     X, Y = _stacks(2)
     X[1, 0, 3] = np.nan
-    with _exactly(ValueError, "X: expected finite values, got NaN or infinity"):
+    with raises_exactly(ValueError, "X: expected finite values, got NaN or infinity"):
         nl.train_seeds(X, Y, [2, 1], seeds=[0, 1], num_epochs=1)
 
 
 def test_train_seeds_names_Y_when_a_stacked_X_comes_with_a_2d_Y():
     X, Y = _stacks(2)
-    with _exactly(ValueError, "Y: expected a 3-D array, got shape (1, 5)"):
+    with raises_exactly(ValueError, "Y: expected a 3-D array, got shape (1, 5)"):
         nl.train_seeds(X, Y[0], [2, 1], seeds=[0, 1], num_epochs=1)
 
 
 def test_train_seeds_names_Y_when_a_stacked_Y_is_not_finite():
     X, Y = _stacks(2)
     Y[0, 0, 1] = np.inf
-    with _exactly(ValueError, "Y: expected finite values, got NaN or infinity"):
+    with raises_exactly(ValueError, "Y: expected finite values, got NaN or infinity"):
         nl.train_seeds(X, Y, [2, 1], seeds=[0, 1], num_epochs=1)
 
 
@@ -743,7 +739,7 @@ def test_train_seeds_names_Y_when_a_stacked_Y_is_not_finite():
 def test_train_names_the_type_given_instead_of_an_optimizer(optimizer, name):
     X, Y = _stacks(1)
     message = f"optimizer: expected an nn_lib Optimizer such as Adam(), got {name}"
-    with _exactly(TypeError, message):
+    with raises_exactly(TypeError, message):
         nl.train(X[0], Y[0], [2, 1], optimizer=optimizer, num_epochs=1)
-    with _exactly(TypeError, message):
+    with raises_exactly(TypeError, message):
         nl.train_seeds(X[0], Y[0], [2, 1], seeds=[0], optimizer=optimizer, num_epochs=1)

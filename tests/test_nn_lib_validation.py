@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import nn_lib as nl
+from nn_lib_strategies import raises_exactly
 from nn_lib import _validation as v
 
 NAN, INF = float("nan"), float("inf")
@@ -431,10 +432,6 @@ def test_plot_range_must_increase(xlim):
 # the value given)
 # ---------------------------------------------------------------------------
 
-def raises_message(error, message):
-    """pytest.raises for exactly ``message``, not a message that merely contains it."""
-    return pytest.raises(error, match=f"^{re.escape(message)}$")
-
 
 def test_describe_shows_a_repr_of_up_to_60_characters_whole_and_cuts_longer_ones_to_60():
     sixty = "x" * 58            # repr adds two quotes: 60 characters
@@ -468,7 +465,7 @@ def test_check_array_converts_to_float64_and_passes_float64_arrays_through():
     ({}, [[1.0], [2.0, 3.0]], TypeError, "X: expected a numeric array, got [[1.0], [2.0, 3.0]]"),
 ])
 def test_check_array_messages(kwargs, value, error, message):
-    with raises_message(error, message):
+    with raises_exactly(error, message):
         v.check_array("X", value, **kwargs)
 
 
@@ -485,7 +482,7 @@ def test_check_array_accepts_what_its_options_allow():
     (np.zeros((1, 3)), "Y: expected 4 columns, got shape (1, 3)"),
 ])
 def test_check_labels_messages(Y, message):
-    with raises_message(ValueError, message):
+    with raises_exactly(ValueError, message):
         v.check_labels("Y", Y, m=4)
 
 
@@ -533,7 +530,7 @@ def test_real_accepts_an_end_exactly_when_it_is_closed(closed, low_ok, high_ok):
         if ok:
             assert real("x", end) == end
         else:
-            with raises_message(ValueError, f"x: expected {real.description}, got {end!r}"):
+            with raises_exactly(ValueError, f"x: expected {real.description}, got {end!r}"):
                 real("x", end)
     # just inside and just outside
     assert real("x", math.nextafter(-1.0, 0.0)) == math.nextafter(-1.0, 0.0)
@@ -547,7 +544,7 @@ def test_real_defaults_to_any_finite_number_in_a_closed_interval():
     # Real() with no arguments: closed on both sides, named "a number".
     real = v.Real(0.0, 1.0)
     assert (real("x", 0.0), real("x", 1.0)) == (0.0, 1.0)
-    with raises_message(ValueError, "x: expected a number in [0, 1], got 1.5"):
+    with raises_exactly(ValueError, "x: expected a number in [0, 1], got 1.5"):
         real("x", 1.5)
     assert v.Real()("x", -1e308) == -1e308
     assert v.Real()("x", 1e308) == 1e308
@@ -571,7 +568,7 @@ def test_real_returns_a_float_for_any_real_number():
     (np.float64(math.inf), ValueError, "x: expected a finite number, got inf"),
 ])
 def test_real_messages(value, error, message):
-    with raises_message(error, message):
+    with raises_exactly(error, message):
         v.Real()("x", value)
 
 
@@ -580,23 +577,23 @@ def test_integer_accepts_its_minimum_and_returns_an_int():
     assert integer("n", 2) == 2
     result = integer("n", np.int64(7))
     assert type(result) is int and result == 7
-    with raises_message(ValueError, "n: expected an integer >= 2, got 1"):
+    with raises_exactly(ValueError, "n: expected an integer >= 2, got 1"):
         integer("n", 1)
-    with raises_message(ValueError, "n: expected an integer >= 2, got np.int64(-3)"):
+    with raises_exactly(ValueError, "n: expected an integer >= 2, got np.int64(-3)"):
         integer("n", np.int64(-3))
 
 
 @pytest.mark.parametrize("value, shown", [(2.0, "2.0"), (True, "True"), ("3", "'3'"),
                                           (None, "None")])
 def test_integer_refuses_other_types_showing_the_value(value, shown):
-    with raises_message(TypeError, f"n: expected an integer, got {shown}"):
+    with raises_exactly(TypeError, f"n: expected an integer, got {shown}"):
         v.Integer(0)("n", value)
 
 
 def test_one_of_accepts_its_options_and_lists_them_when_refusing():
     method = v.OneOf("loop", "vectorized")
     assert method("method", "loop") == "loop"
-    with raises_message(ValueError, "method: expected one of ('loop', 'vectorized'), got 'Loop'"):
+    with raises_exactly(ValueError, "method: expected one of ('loop', 'vectorized'), got 'Loop'"):
         method("method", "Loop")
 
 
@@ -604,7 +601,7 @@ def test_boolean_accepts_python_and_numpy_booleans_only():
     for value, expected in ((True, True), (False, False), (np.True_, True), (np.False_, False)):
         result = v.Boolean()("flag", value)
         assert type(result) is bool and result is expected
-    with raises_message(TypeError, "flag: expected True or False, got 1"):
+    with raises_exactly(TypeError, "flag: expected True or False, got 1"):
         v.Boolean()("flag", 1)
 
 
@@ -612,7 +609,7 @@ def test_or_none_passes_none_and_checks_anything_else():
     maybe = v.OrNone(v.Integer(1))
     assert maybe("n", None) is None
     assert maybe("n", 3) == 3
-    with raises_message(ValueError, "n: expected an integer >= 1, got 0"):
+    with raises_exactly(ValueError, "n: expected an integer >= 1, got 0"):
         maybe("n", 0)
 
 
@@ -638,9 +635,9 @@ def test_validate_params_checks_and_converts_before_the_body_and_keeps_the_signa
     assert checked(3, factor=5) == 15.0 and type(calls[-1][1]) is float
     # a default is not checked (nor converted); an unconstrained argument is passed as given
     assert checked("ab") == "abab" and calls[-1] == ("ab", 2, "a")
-    with raises_message(ValueError, "factor: expected a number > 0, got 0.0"):
+    with raises_exactly(ValueError, "factor: expected a number > 0, got 0.0"):
         checked(1, 0)
-    with raises_message(ValueError, "label: expected one of ('a', 'b'), got 'c'"):
+    with raises_exactly(ValueError, "label: expected one of ('a', 'b'), got 'c'"):
         checked(1, 1, label="c")
     assert len(calls) == 3      # the body never ran for refused arguments
     # help() and the API page see the function's own signature, name and docstring
@@ -660,32 +657,32 @@ def test_validated_checks_every_assignment_and_shows_its_parameters():
     step = Step(1, 3)
     assert type(step.rate) is float
     assert repr(step) == "Step(rate=1.0, count=3)"
-    with raises_message(ValueError, "rate: expected a number > 0, got -1.0"):
+    with raises_exactly(ValueError, "rate: expected a number > 0, got -1.0"):
         step.rate = -1
     step.other = "anything"     # not declared, not checked
     assert step.other == "anything"
-    with raises_message(ValueError, "count: expected an integer >= 1, got 0"):
+    with raises_exactly(ValueError, "count: expected an integer >= 1, got 0"):
         Step(1.0, 0)
 
 
 def test_check_mask_accepts_booleans_and_zero_one_values_of_the_right_shape():
     mask = v.check_mask("masks[1]", [[1, 0], [0, 1]], (2, 2))
     assert mask.dtype == bool and mask.tolist() == [[True, False], [False, True]]
-    with raises_message(ValueError, "masks[1]: expected shape (2, 2), got (2, 3)"):
+    with raises_exactly(ValueError, "masks[1]: expected shape (2, 2), got (2, 3)"):
         v.check_mask("masks[1]", np.ones((2, 3), bool), (2, 2))
-    with raises_message(ValueError, "masks[1]: expected booleans or 0/1 values, got other values"):
+    with raises_exactly(ValueError, "masks[1]: expected booleans or 0/1 values, got other values"):
         v.check_mask("masks[1]", [[1.0, 0.5], [0.0, 1.0]], (2, 2))
 
 
 def test_check_seed_accepts_none_generators_and_non_negative_integers():
     for seed in (None, 0, 5, np.int64(2), np.uint8(1), np.random.default_rng(0)):
         assert v.check_seed("seed", seed) is None
-    with raises_message(ValueError, "seed: expected a non-negative integer seed, got -1"):
+    with raises_exactly(ValueError, "seed: expected a non-negative integer seed, got -1"):
         v.check_seed("seed", -1)
-    with raises_message(TypeError, "seed: expected None, a non-negative integer or a "
+    with raises_exactly(TypeError, "seed: expected None, a non-negative integer or a "
                                    "numpy.random.Generator, got 1.5"):
         v.check_seed("seed", 1.5)
-    with raises_message(TypeError, "seed: expected None, a non-negative integer or a "
+    with raises_exactly(TypeError, "seed: expected None, a non-negative integer or a "
                                    "numpy.random.Generator, got True"):
         v.check_seed("seed", True)
 
@@ -698,19 +695,19 @@ def test_check_rng_passes_a_generator_through_and_seeds_a_new_one_from_an_intege
     assert np.array_equal(v.check_rng("rng", 42).random(3), expected)
     assert np.array_equal(v.check_rng("rng", np.int64(42)).random(3), expected)
     assert isinstance(v.check_rng("rng", None), np.random.Generator)
-    with raises_message(ValueError, "rng: expected a non-negative integer seed, got -3"):
+    with raises_exactly(ValueError, "rng: expected a non-negative integer seed, got -3"):
         v.check_rng("rng", -3)
 
 
 def test_num_layers_counts_the_layers_and_names_bad_keys():
     assert v.num_layers(P) == 2
     assert v.num_layers({"W1": 0, "b1": 0}) == 1
-    with raises_message(TypeError, "parameters: expected a dict with keys 'W1', 'b1', ..., "
+    with raises_exactly(TypeError, "parameters: expected a dict with keys 'W1', 'b1', ..., "
                                    "got ['W1', 'b1']"):
         v.num_layers(["W1", "b1"])
     # an even number of keys that are not W1, b1, ...: refused, as are odd counts and none
     for keys in (["W1", "b2"], ["W1", "W2"], ["W1", "b1", "W2"], []):
-        with raises_message(ValueError, f"parameters: expected keys 'W1', 'b1', ..., 'WL', 'bL', "
+        with raises_exactly(ValueError, f"parameters: expected keys 'W1', 'b1', ..., 'WL', 'bL', "
                                         f"got keys {sorted(keys)}"):
             v.num_layers(dict.fromkeys(keys, 0))
 
@@ -719,22 +716,22 @@ def test_check_parameters_messages_name_the_source_of_the_mismatch():
     three = {"W1": np.ones((3, 2)), "b1": np.ones((3, 1)), "W2": np.ones((4, 3)),
              "b2": np.ones((4, 1)), "W3": np.ones((1, 4)), "b3": np.ones((1, 1))}
     assert v.check_parameters(three, n_x=2).keys() == three.keys()
-    with raises_message(ValueError, "parameters['W1']: expected 5 columns to match the rows of X, "
+    with raises_exactly(ValueError, "parameters['W1']: expected 5 columns to match the rows of X, "
                                     "got shape (3, 2)"):
         v.check_parameters(three, n_x=5)
-    with raises_message(ValueError, "parameters['W2']: expected 3 columns to match the rows of W1, "
+    with raises_exactly(ValueError, "parameters['W2']: expected 3 columns to match the rows of W1, "
                                     "got shape (4, 2)"):
         v.check_parameters({**three, "W2": np.ones((4, 2))})
-    with raises_message(ValueError, "parameters['W3']: expected 4 columns to match the rows of W2, "
+    with raises_exactly(ValueError, "parameters['W3']: expected 4 columns to match the rows of W2, "
                                     "got shape (1, 5)"):
         v.check_parameters({**three, "W3": np.ones((1, 5))})
-    with raises_message(ValueError, "parameters['W1']: expected a 2-D array, got shape (3, 2, 1)"):
+    with raises_exactly(ValueError, "parameters['W1']: expected a 2-D array, got shape (3, 2, 1)"):
         v.check_parameters({**three, "W1": np.ones((3, 2, 1))})
-    with raises_message(ValueError, "parameters['b2']: expected a 2-D array, got shape (4, 1, 1)"):
+    with raises_exactly(ValueError, "parameters['b2']: expected a 2-D array, got shape (4, 1, 1)"):
         v.check_parameters({**three, "b2": np.ones((4, 1, 1))})
-    with raises_message(ValueError, "parameters['b2']: expected 1 columns, got shape (4, 2)"):
+    with raises_exactly(ValueError, "parameters['b2']: expected 1 columns, got shape (4, 2)"):
         v.check_parameters({**three, "b2": np.ones((4, 2))})
-    with raises_message(ValueError, "parameters['W3']: expected 1 row (one sigmoid output unit), "
+    with raises_exactly(ValueError, "parameters['W3']: expected 1 row (one sigmoid output unit), "
                                     "got shape (2, 4)"):
         v.check_parameters({**three, "W3": np.ones((2, 4)), "b3": np.ones((2, 1))})
 
@@ -743,16 +740,16 @@ def test_check_grads_messages_name_the_key_and_the_shape():
     grads = {"d" + key: np.zeros_like(value) for key, value in P.items()}
     checked = v.check_grads(grads, P)
     assert checked.keys() == grads.keys()
-    with raises_message(TypeError, "grads: expected a dict with keys 'dW1', 'db1', ..., got [1, 2]"):
+    with raises_exactly(TypeError, "grads: expected a dict with keys 'dW1', 'db1', ..., got [1, 2]"):
         v.check_grads([1, 2], P)
-    with raises_message(ValueError, "grads: expected key 'db2' for parameter 'b2', "
+    with raises_exactly(ValueError, "grads: expected key 'db2' for parameter 'b2', "
                                     "got keys ['dW1', 'dW2', 'db1']"):
         v.check_grads({k: g for k, g in grads.items() if k != "db2"}, P)
-    with raises_message(ValueError, "grads['dW1']: expected 2 columns, got shape (3, 5)"):
+    with raises_exactly(ValueError, "grads['dW1']: expected 2 columns, got shape (3, 5)"):
         v.check_grads({**grads, "dW1": np.zeros((3, 5))}, P)
-    with raises_message(ValueError, "grads['dW1']: expected 3 rows, got shape (2, 2)"):
+    with raises_exactly(ValueError, "grads['dW1']: expected 3 rows, got shape (2, 2)"):
         v.check_grads({**grads, "dW1": np.zeros((2, 2))}, P)
-    with raises_message(ValueError, "grads['dW1']: expected a 2-D array, got shape (3, 2, 1)"):
+    with raises_exactly(ValueError, "grads['dW1']: expected a 2-D array, got shape (3, 2, 1)"):
         v.check_grads({**grads, "dW1": np.zeros((3, 2, 1))}, P)
 
 
@@ -762,7 +759,7 @@ def test_check_grads_messages_name_the_key_and_the_shape():
                                                (nl.compute_cost_from_logits, "ZL", [0.0, 0.0])])
 def test_cost_with_a_1d_first_argument_asks_for_a_2d_array(cost, name, first):
     message = f"{name}: expected a 2-D array, got shape (2,)"
-    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+    with raises_exactly(ValueError, message):
         cost(first, [[1.0, 0.0]])
 
 
@@ -770,7 +767,7 @@ def test_cost_with_a_1d_first_argument_asks_for_a_2d_array(cost, name, first):
                                          (nl.compute_cost_from_logits, np.zeros((1, 2)))])
 def test_cost_with_a_1d_Y_asks_for_a_2d_array(cost, first):
     message = "Y: expected a 2-D array, got shape (2,)"
-    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+    with raises_exactly(ValueError, message):
         cost(first, [1.0, 0.0])
 
 
@@ -778,5 +775,5 @@ def test_cost_with_a_1d_Y_asks_for_a_2d_array(cost, first):
                                          (nl.compute_cost_from_logits, np.zeros((1, 3)))])
 def test_cost_with_Y_of_two_rows_asks_for_one_row(cost, first):
     message = "Y: expected 1 row, got shape (2, 3)"
-    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+    with raises_exactly(ValueError, message):
         cost(first, np.zeros((2, 3)))
