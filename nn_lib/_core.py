@@ -194,8 +194,12 @@ def backward_propagation(Y: Array, cache: ForwardCache, lambd: float = 0.0) -> d
         dA^{[l-1]} = W^{[l]T} dZ^{[l]} \odot D^{[l-1]} / p^{[l-1]}, \qquad
         dZ^{[l-1]} = dA^{[l-1]} \odot \mathbf 1[Z^{[l-1]} > 0].
 
-    The dropout masks :math:`D^{[l]}` are the ones stored in ``cache``, so the
-    backward pass shuts down exactly the units the forward pass shut down.
+    As in the notes' code, :math:`dA^{[l-1]}` here is the gradient with respect to
+    :math:`\mathrm{relu}(Z^{[l-1]})`, the activation before dropout: :math:`W^{[l]T} dZ^{[l]}`
+    is the gradient with respect to the thinned activation ``cache.A[l-1]``, and the
+    mask and the division by :math:`p` carry it back through inverted dropout. The
+    dropout masks :math:`D^{[l]}` are the ones stored in ``cache``, so the backward
+    pass shuts down exactly the units the forward pass shut down.
     ReLU's slope at exactly :math:`z = 0` is taken as 0, as in the notes.
 
     Parameters
