@@ -92,6 +92,22 @@ class Interval:
         """Half the width of the interval, :math:`t_{(1+c)/2,\\,\\nu}\\, \\mathrm{SE}`."""
         return (self.high - self.low) / 2
 
+    def where_zero(self) -> str:
+        """Where zero lies against this interval, as a phrase for prose.
+
+        ``"lies above zero"`` when ``low > 0``, ``"lies below zero"`` when
+        ``high < 0``, otherwise ``"includes zero"`` (closed, as :func:`verdict`).
+        :func:`verdict` draws a conclusion about the effect; this phrase only
+        describes one interval, for a comparison too close to settle with the
+        measurements at hand, whose interval may fall on either side of zero
+        from one set of seeds to the next.
+        """
+        if self.low > 0:
+            return "lies above zero"
+        if self.high < 0:
+            return "lies below zero"
+        return "includes zero"
+
     def __str__(self) -> str:
         return (f"{self.mean:.4g} ({self.confidence:.0%} interval "
                 f"{self.low:.4g} to {self.high:.4g}, n = {self.n})")

@@ -299,6 +299,19 @@ def test_verdict_reads_the_interval(low, high, word):
     assert verdict(_interval(low, high)) == word
 
 
+@pytest.mark.parametrize("low, high, phrase", [
+    (0.001, 0.02, "lies above zero"), (1e-15, 1e-14, "lies above zero"),
+    (-0.02, -0.001, "lies below zero"), (-1e-14, -1e-15, "lies below zero"),
+    (-0.01, 0.01, "includes zero"), (0.0, 0.02, "includes zero"),
+    (-0.02, 0.0, "includes zero"), (0.0, 0.0, "includes zero"),
+])
+def test_where_zero_describes_the_interval_as_verdict_reads_it(low, high, phrase):
+    interval = _interval(low, high)
+    assert interval.where_zero() == phrase
+    assert {"lies above zero": HIGHER, "lies below zero": LOWER,
+            "includes zero": NO_DIFFERENCE}[phrase] == verdict(interval)
+
+
 def test_a_tiny_but_consistent_difference_is_a_verdict_and_a_single_run_is_none():
     # No tolerance: the interval, not the size, decides.
     assert compare([1.0 + 1e-12, 1.0 + 1e-12], [1.0, 1.0])[1] == HIGHER
