@@ -116,6 +116,8 @@ def test_make_regularization_data_shapes_and_labels():
     assert [a.shape[1] for a in small] == [5, 5, 3, 3]
     # train and test points are distinct draws
     assert not np.any(np.all(X_train[:, :, None] == X_test[:, None, :], axis=0))
+    # four independent, contiguous arrays, not views into one
+    assert all(a.flags.c_contiguous and a.flags.owndata for a in (X_train, Y_train, X_test, Y_test))
 
 
 @given(m=st.integers(2, 200), frac=st.floats(0, 1), seed=seeds)
