@@ -287,7 +287,8 @@ def check_parameters(parameters: object, n_x: int | None = None) -> dict[str, np
 
 
 def check_grads(grads: object, parameters: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Validate a gradient dict against ``parameters``: keys ``dW1``, ``db1``... same shapes."""
+    """Validate a gradient dict against ``parameters`` (blocks of any shape): keys ``dW1``,
+    ``db1``... with the same shapes."""
     if not isinstance(grads, Mapping):
         raise TypeError(f"grads: expected a dict with keys 'dW1', 'db1', ..., got {_describe(grads)}")
     checked = {}
@@ -296,6 +297,9 @@ def check_grads(grads: object, parameters: Mapping[str, np.ndarray]) -> dict[str
         if gkey not in grads:
             raise ValueError(f"grads: expected key {gkey!r} for parameter {key!r}, "
                              f"got keys {sorted(grads)}")
-        checked[gkey] = check_array(f"grads[{gkey!r}]", grads[gkey], ndim=2,
-                                    rows=value.shape[0], cols=value.shape[1])
+        grad = check_array(f"grads[{gkey!r}]", grads[gkey], ndim=value.ndim,
+                           rows=value.shape[0], cols=value.shape[1] if value.ndim > 1 else None)
+        if grad.shape != value.shape:  # blocks of three or more dimensions
+            raise ValueError(f"grads[{gkey!r}]: expected shape {value.shape}, got {grad.shape}")
+        checked[gkey] = grad
     return checked

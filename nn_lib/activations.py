@@ -16,11 +16,16 @@ def sigmoid(Z: ArrayLike) -> NDArray[np.float64]:
 
     .. math:: \sigma(z) = \frac{1}{1 + e^{-z}}
 
-    For :math:`z < -709`, :math:`e^{-z}` overflows to infinity and
-    :math:`1 / (1 + \infty) = 0`, which is :math:`\sigma(z)` correctly rounded;
-    NumPy's overflow warning for that case is silenced. So logits of any
-    magnitude (``1e4``, ``-1e308``) give a result in :math:`[0, 1]`, accurate
-    to a few ulps, with no warning.
+    For :math:`z < -709.78`, :math:`e^{-z}` overflows to infinity and the
+    result is :math:`1 / (1 + \infty) = 0`; NumPy's overflow warning for that
+    case is silenced. So logits of any magnitude (``1e4``, ``-1e308``) give a
+    result in :math:`[0, 1]` with no warning. For :math:`z \ge -709.78` the
+    result is accurate to a few ulps. Below that it is 0, while the true
+    :math:`\sigma(z) \approx e^{z}` is a subnormal number (under
+    :math:`2.3 \times 10^{-308}`) down to :math:`z \approx -745`: an absolute
+    error under :math:`10^{-307}`, but not the correctly rounded value there.
+    The costs do not depend on it: :func:`nn_lib.compute_cost` clips, and
+    :func:`nn_lib.compute_cost_from_logits` never forms :math:`\sigma(z)`.
 
     Parameters
     ----------

@@ -126,7 +126,7 @@ def make_regularization_data(n_train: int = 211, n_test: int = 200, label_noise:
     Y_test : ndarray of shape (1, n_test)
     """
     X, Y = make_curved_boundary(n_train + n_test, label_noise=label_noise, seed=seed)
-    # Copies: slices would be views of one array, neither of them contiguous.
+    # Copies: slices would be views of one array (those of X not contiguous).
     return (X[:, :n_train].copy(), Y[:, :n_train].copy(), X[:, n_train:].copy(),
             Y[:, n_train:].copy())
 

@@ -233,10 +233,12 @@ def t_quantile(p: float, df: float) -> float:
     r"""Quantile of Student's t: the :math:`t` with :math:`F_\nu(t) = p`.
 
     For :math:`p > \tfrac12` the upper tail :math:`P(T > t) = 1 - p` is solved for
-    :math:`t > 0` by bisection (the tail decreases in :math:`t`), to the last bit of a
-    float64; :math:`t_{1-p} = -t_p` gives the lower half. The result agrees with
-    published tables to all their digits (about 1e-13 for :math:`\nu \le 1000`, 1e-9
-    at :math:`\nu = 10^8`, where the continued fraction needs many terms).
+    :math:`t > 0` by bisection (the tail decreases in :math:`t`), until the bracket is
+    two adjacent float64 values; :math:`t_{1-p} = -t_p` gives the lower half. The
+    result is then as accurate as the computed tail allows, and agrees with
+    published tables to all their digits (relative error below about 1e-12 for
+    :math:`\nu \le 1000`, absolute error about 1e-9 at :math:`\nu = 10^8`, where the
+    continued fraction needs many terms).
 
     Parameters
     ----------
@@ -285,7 +287,9 @@ def mean_interval(samples: ArrayLike, confidence: float = 0.95) -> Interval:
 
     The interval assumes independent measurements from a distribution close enough
     to normal for the mean (seeds of a training run are independent by construction).
-    When all samples are equal the interval is the single point :math:`\bar x`.
+    When all samples are equal the interval has zero width up to rounding: the
+    computed mean can differ from the common value by an ulp, and the interval then
+    spans a few ulps around it.
 
     Parameters
     ----------
@@ -365,7 +369,8 @@ def welch_difference_interval(a: ArrayLike, b: ArrayLike, confidence: float = 0.
     -------
     Interval
         With ``n = n_a + n_b`` and the Welch-Satterthwaite ``df`` (``n - 2`` when both
-        samples have zero spread).
+        computed variances are exactly 0; equal measurements can leave a variance of
+        rounding size, and then the Welch-Satterthwaite formula applies).
     """
     a = _check_samples("a", a)
     b = _check_samples("b", b)

@@ -18,7 +18,7 @@ from ._core import ForwardCache, Layout
 from ._validation import (NONNEGATIVE, POSITIVE, OneOf, Seed, check_array, check_grads,
                           check_parameters, check_rng, check_seed, check_X_Y, validate_params)
 from .activations import relu
-from .network import check_keep_prob, check_masks
+from .network import check_finite_logits, check_keep_prob, check_masks
 
 __all__ = ["dictionary_to_vector", "vector_to_dictionary", "gradients_to_vector",
            "relative_difference", "numerical_gradient", "gradient_check", "check_gradients",
@@ -67,7 +67,8 @@ def relative_difference(grad: ArrayLike, gradapprox: ArrayLike) -> float:
     .. math:: \text{difference} = \frac{\lVert grad - gradapprox \rVert_2}
               {\lVert grad \rVert_2 + \lVert gradapprox \rVert_2}
 
-    0 for equal vectors (two zero vectors too), 1 when exactly one is zero, never above 1.
+    0 for equal vectors (two zero vectors too), 1 when exactly one is zero, and
+    at most 1 up to rounding (opposite vectors can give 1 plus a few ulps).
     """
     grad = check_array("grad", grad, ndim=None)
     gradapprox = check_array("gradapprox", gradapprox, ndim=None)
@@ -221,6 +222,14 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
     ValueError naming ``parameters`` if the forward pass overflows, ``epsilon`` if
     a perturbed cost does.
 
+    A correct backward pass can still fail the check where a perturbation reaches
+    a kink of ReLU (a hidden pre-activation so close to 0 that the step carries it
+    to 0 or across): the backward pass takes the slope at 0 as 0, the two-sided
+    difference sees the slopes on both sides. With zero biases (as
+    :func:`nn_lib.initialize_parameters` returns them) a hidden unit of layer
+    :math:`l \ge 2` whose inputs from layer :math:`l-1` are all 0 for an example
+    (switched off by ReLU or dropout) sits exactly on the kink.
+
     Parameters
     ----------
     parameters : dict of str to array_like
@@ -262,9 +271,7 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
     with np.errstate(over="ignore", invalid="ignore"):
         # The masks drawn here (if any) are reused by every later evaluation.
         _, cache = _core.forward_propagation(X, params, probs[1:-1], rng, fixed)
-        if not np.isfinite(cache.Z[L]).all():
-            raise ValueError("parameters: expected parameters whose forward pass stays "
-                             "finite, got logits that overflow float64")
+        check_finite_logits(cache)
         grads = (_core.backward_propagation(Y, cache, lambd) if grads is None
                  else check_grads(grads, params))
         grad = _core.gradients_to_vector(grads, layout)
@@ -288,7 +295,8 @@ def gradient_check(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayLi
     r"""Equation 4, ``check_gradients(parameters, X, Y, **options).difference``.
 
     Below about :math:`10^{-7}` the backward pass is almost certainly right; above
-    :math:`10^{-3}` it almost certainly has a bug. ``options``: any keyword of
+    :math:`10^{-3}` it almost certainly has a bug, unless a perturbation reaches a
+    kink of ReLU (see :func:`check_gradients`). ``options``: any keyword of
     :func:`check_gradients` (``lambd``, ``epsilon``, ``keep_prob``, ``masks``, ``seed``...).
     """
     return check_gradients(parameters, X, Y, **options).difference  # type: ignore[arg-type]

@@ -45,7 +45,8 @@ def initialize_parameters(layer_dims: Sequence[int], method: str = "he",
     seed : int, numpy.random.Generator or None
         Source of randomness. The same integer gives bit-identical weights.
     scale : float
-        Standard deviation of the ``"random"`` scheme; ignored otherwise.
+        Standard deviation of the ``"random"`` scheme, > 0 (checked whatever
+        the method); ignored otherwise.
 
     Returns
     -------

@@ -1,9 +1,11 @@
 """Forward and backward propagation for LINEAR->RELU x (L-1) -> LINEAR->SIGMOID networks.
 
 The functions here check their arguments and then call the equations in
-:mod:`nn_lib._core`. Each one carries the docstring of its core function (via
-:func:`functools.wraps`), so that the API page shows the equations and its
-**[source]** link leads to the code that computes them.
+:mod:`nn_lib._core`. :func:`forward_propagation` and :func:`backward_propagation`
+carry the docstring of their core function (via :func:`functools.wraps`), so
+that the API page shows the equations and their **[source]** links lead to the
+code that computes them; :func:`predict_proba` and :func:`predict` run the
+checked forward pass without dropout.
 """
 
 from __future__ import annotations
@@ -83,7 +85,19 @@ def forward_propagation(X: ArrayLike, parameters: Mapping[str, ArrayLike],
     elif min(probs) < 1 and rng is None:
         raise ValueError("rng: expected a numpy.random.Generator to draw dropout masks "
                          "when keep_prob < 1, got None")
-    return _core.forward_propagation(X, params, keep_prob, rng, checked_masks)
+    # Weights that are finite one by one can still overflow together; the error below
+    # says so, where NumPy would only warn and hand a NaN (or a wrong label) downstream.
+    with np.errstate(over="ignore", invalid="ignore"):
+        AL, cache = _core.forward_propagation(X, params, keep_prob, rng, checked_masks)
+    check_finite_logits(cache)
+    return AL, cache
+
+
+def check_finite_logits(cache: ForwardCache) -> None:
+    """Raise ValueError naming ``parameters`` if the output layer's logits are not all finite."""
+    if not np.isfinite(cache.Z[-1]).all():
+        raise ValueError("parameters: expected parameters whose forward pass stays finite, "
+                         "got logits that overflow float64")
 
 
 @functools.wraps(_core.backward_propagation)

@@ -148,8 +148,10 @@ def cached(compute: Callable[..., T], /, **arguments: Any) -> T:
     ``cached`` with the same function and arguments computes and stores the
     result, the others load it. The key is the function's name, the pickled
     arguments (arrays included, byte for byte) and a digest of nn_lib's source,
-    so a change to any argument or to the library computes afresh. The seed
-    knob needs no special care: seeds are among the arguments.
+    so a change to any argument or to the library computes afresh. A change to
+    the code of a ``compute`` defined outside nn_lib is not seen: rename it or
+    delete the folder. The seed knob needs no special care: seeds are among the
+    arguments.
 
     Results are stored in the folder named by the environment variable
     ``NN_LIB_CACHE``, by default ``nn_lib_cache`` in the temporary directory.

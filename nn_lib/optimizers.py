@@ -149,6 +149,12 @@ class Optimizer(Validated):
 
         Raises
         ------
+        TypeError
+            If ``parameters`` is not a non-empty dict or ``grads`` not a dict, or
+            an entry is not numeric.
+        ValueError
+            If a key ``"d" + name`` is missing from ``grads``, a gradient's shape
+            differs from its block's, or an entry holds NaN or infinity.
         FloatingPointError
             If the step overflows float64 (a diverged run): some new block or
             some state is no longer finite. Call :meth:`reset` before going on.
@@ -314,9 +320,9 @@ class Adam(Optimizer):
 
     .. math::
         v_{dW} &\leftarrow \beta_1 v_{dW} + (1 - \beta_1)\, dW, &
-        v^{corrected}_{dW} &= \frac{v_{dW}}{1 - \beta_1^t}, \\
+        \qquad v^{corrected}_{dW} &= \frac{v_{dW}}{1 - \beta_1^t}, \\
         s_{dW} &\leftarrow \beta_2 s_{dW} + (1 - \beta_2)\, dW^2, &
-        s^{corrected}_{dW} &= \frac{s_{dW}}{1 - \beta_2^t}, \\
+        \qquad s^{corrected}_{dW} &= \frac{s_{dW}}{1 - \beta_2^t}, \\
         W &\leftarrow W - \alpha\, \frac{v^{corrected}_{dW}}{\sqrt{s^{corrected}_{dW}} + \varepsilon}.
 
     The second moment is corrected with :math:`\beta_2` (the notes wrongly use

@@ -183,12 +183,14 @@ def plot_optimizer_paths(J: Callable[[NDArray[np.float64], NDArray[np.float64]],
         ``J(theta1, theta2)`` evaluated element-wise on grids of equal shape.
     paths : dict
         Label to an array of shape (k, 2) of iterates, e.g. from
-        :func:`nn_lib.optimizer_path`.
+        :func:`nn_lib.optimizer_path`. At most 8 paths, one per colour of
+        :data:`COLORS`.
     xlim, ylim : pair of float
         Range of :math:`\theta_1` and :math:`\theta_2`.
     ax : matplotlib.axes.Axes, optional
     levels : int or array_like
-        Number of contour levels, or the increasing levels themselves.
+        About how many contour levels (matplotlib picks at most ``levels + 1``
+        round values), or the increasing levels themselves.
     minimum : pair of float, optional
         Where to mark the minimum with a star.
 
@@ -200,6 +202,9 @@ def plot_optimizer_paths(J: Callable[[NDArray[np.float64], NDArray[np.float64]],
         raise TypeError(f"J: expected a callable J(theta1, theta2), got {J!r:.80}")
     if not isinstance(paths, Mapping):
         raise TypeError(f"paths: expected a dict of label to (k, 2) array, got {paths!r:.80}")
+    if len(paths) > len(COLORS):
+        raise ValueError(f"paths: expected at most {len(COLORS)} paths (one colour each), "
+                         f"got {len(paths)}")
     if isinstance(levels, (int, np.integer)) and not isinstance(levels, bool):
         levels = Integer(1)("levels", levels)
     else:

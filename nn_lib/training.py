@@ -97,8 +97,10 @@ class TrainingResult:
         The trained ``W1, b1, ..., WL, bL``.
     costs : ndarray of shape (k,)
         Cost recorded at the epochs in ``epochs``: the average over the epoch of
-        the mini-batch costs (cross-entropy plus the L2 term when ``lambd > 0``),
-        each computed on the batch before its update, as in the notes.
+        the mini-batch costs weighted by batch size (the per-example average, so
+        a smaller last batch counts less than in a plain mean of ``step_costs``),
+        each cost being cross-entropy plus the L2 term when ``lambd > 0``,
+        computed on the batch before its update, as in the notes.
     epochs : ndarray of int, shape (k,)
         Epoch (0-based) of each entry of ``costs``.
     step_costs : ndarray of shape (num_epochs * batches_per_epoch,) or None
@@ -177,7 +179,8 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
         unbiased estimate of the full-batch gradient and ``lambd`` means the same for
         every ``mini_batch_size``.
     keep_prob : float or sequence of float
-        Dropout keep probability of the hidden layers, in (0, 1].
+        Dropout keep probability of the hidden layers, in (0, 1]: one number for
+        all of them, or one per hidden layer (``len(layer_dims) - 2`` values).
     seed : int, numpy.random.Generator or None
         One seed drives three independent streams (initialization, shuffling,
         dropout), so the same seed gives bit-identical results, and runs that
@@ -185,10 +188,14 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
     initialization : str
         Method of :func:`nn_lib.initialize_parameters` (default ``"he"``).
     parameters : dict, optional
-        Start from these parameters instead of initializing.
+        Start from these parameters instead of initializing; their shapes must
+        match ``layer_dims``.
     lr_schedule : callable, optional
         ``lr_schedule(learning_rate0, epoch) -> learning_rate``, e.g.
-        :class:`nn_lib.InverseTimeDecay`; ``learning_rate0`` is the optimizer's rate.
+        :class:`nn_lib.InverseTimeDecay`; ``learning_rate0`` is the optimizer's rate
+        when ``train`` is called, and ``epoch`` counts from 0 in every call (a run
+        continued from an earlier result restarts the schedule from the rate it
+        ended with).
     cost_every : int
         Record the cost every ``cost_every`` epochs (and at the last epoch).
     record_steps : bool
@@ -202,6 +209,15 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
     Returns
     -------
     TrainingResult
+
+    Raises
+    ------
+    FloatingPointError
+        If the parameters, the optimizer's state or the recorded cost stop being
+        finite (a diverged run; checked at the end of every epoch).
+    ValueError
+        If an argument is out of range, the shapes disagree, or ``lr_schedule``
+        returns a rate that is not finite and > 0.
     """
     X, Y = check_X_Y(X, Y)
     optimizer = _checked_optimizer(optimizer)
@@ -225,8 +241,9 @@ def train_seeds(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int], seeds: Se
     they apply to each network of a stack. Network ``k`` starts from the weights
     of ``train(seed=seeds[k])`` and draws its shuffles and dropout masks from the
     same streams, so result ``k`` equals ``train(X, Y, layer_dims,
-    seed=seeds[k], **options)`` up to rounding, several times faster than
-    ``S`` separate calls for small networks.
+    seed=seeds[k], **options)`` (with ``X[k], Y[k]`` when each seed has its own
+    data set) up to rounding, several times faster than ``S`` separate calls for
+    small networks.
 
     Parameters
     ----------

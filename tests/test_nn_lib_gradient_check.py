@@ -54,6 +54,19 @@ def test_dictionary_to_vector_order_by_hand():
     np.testing.assert_array_equal(nl.gradients_to_vector(grads, layout), -np.arange(1.0, 10.0))
 
 
+def test_gradients_to_vector_takes_blocks_of_any_shape():
+    # A layout is any list of (name, shape): one-dimensional and three-dimensional blocks too.
+    layout = [("w", (3,)), ("T", (2, 1, 2))]
+    grads = {"dw": np.array([1.0, 2.0, 3.0]), "dT": np.arange(4.0, 8.0).reshape(2, 1, 2)}
+    np.testing.assert_array_equal(nl.gradients_to_vector(grads, layout), np.arange(1.0, 8.0))
+    with raises_exactly(ValueError, "grads['dw']: expected 3 rows, got shape (2,)"):
+        nl.gradients_to_vector(grads | {"dw": np.ones(2)}, layout)
+    with raises_exactly(ValueError, "grads['dT']: expected shape (2, 1, 2), got (2, 1, 3)"):
+        nl.gradients_to_vector(grads | {"dT": np.ones((2, 1, 3))}, layout)
+    with raises_exactly(ValueError, "grads['dT']: expected a 3-D array, got shape (2, 2)"):
+        nl.gradients_to_vector(grads | {"dT": np.ones((2, 2))}, layout)
+
+
 @given(seeds, layer_dims(max_layers=4, max_width=6))
 @settings(max_examples=25, deadline=None)
 def test_vector_to_dictionary_inverts_dictionary_to_vector(seed, dims):

@@ -525,3 +525,23 @@ def test_masks_of_none_without_dropout_need_no_generator_and_change_nothing():
     for keep_prob in (1.0, [1.0]):
         AL, _ = nl.forward_propagation(X, P, keep_prob=keep_prob, masks=[None, None, None])
         np.testing.assert_allclose(AL, expected, rtol=1e-13)
+
+
+def test_a_forward_pass_that_overflows_raises_instead_of_returning_nan():
+    # Each weight is finite, but together they overflow: 1e200 * 1e200 is infinite, and
+    # the output layer then sees inf - inf, NaN. NumPy alone would warn and go on.
+    P = {"W1": np.array([[1e200], [1e200]]), "b1": np.zeros((2, 1)),
+         "W2": np.full((2, 2), 1e200), "b2": np.zeros((2, 1)),
+         "W3": np.array([[1.0, -1.0]]), "b3": np.zeros((1, 1))}
+    message = "parameters: expected parameters whose forward pass stays finite, got logits that overflow float64"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for call in (lambda: nl.forward_propagation([[1.0]], P), lambda: nl.predict_proba([[1.0]], P),
+                     lambda: nl.predict([[1.0]], P)):
+            with raises_exactly(ValueError, message):
+                call()
+    # The same network with weights of 1e100 stays finite and saturates the sigmoid.
+    P_large = {key: value * 1e-100 if key.startswith("W") and key != "W3" else value
+               for key, value in P.items()}
+    AL, _ = nl.forward_propagation([[1.0]], P_large)
+    assert np.isfinite(AL).all()

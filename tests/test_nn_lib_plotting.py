@@ -18,6 +18,7 @@ from matplotlib.contour import ContourSet  # noqa: E402
 
 import nn_lib as nl  # noqa: E402
 from nn_lib import plotting  # noqa: E402
+from nn_lib_strategies import raises_exactly  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -178,6 +179,16 @@ def test_plot_optimizer_paths_validates_its_arguments(kwargs, argument):
     args = dict(J=J0, paths={}, xlim=(0.0, 1.0), ylim=(0.0, 1.0)) | kwargs
     with pytest.raises((ValueError, TypeError), match=f"^{argument}"):
         plotting.plot_optimizer_paths(**args)
+
+
+def test_plot_optimizer_paths_draws_every_path_or_refuses():
+    # One colour per path: eight are drawn, a ninth would have been dropped silently.
+    eight = {f"p{k}": np.array([[0.1 * k, 0.0], [0.1 * k, 0.5]]) for k in range(len(plotting.COLORS))}
+    ax = plotting.plot_optimizer_paths(J0, eight, xlim=(0.0, 1.0), ylim=(0.0, 1.0))
+    assert [line.get_label() for line in ax.lines] == list(eight)
+    nine = eight | {"p8": np.array([[0.9, 0.0], [0.9, 0.5]])}
+    with raises_exactly(ValueError, "paths: expected at most 8 paths (one colour each), got 9"):
+        plotting.plot_optimizer_paths(J0, nine, xlim=(0.0, 1.0), ylim=(0.0, 1.0))
 
 
 def test_plot_costs_refuses_a_curve_that_is_not_a_pair():
