@@ -33,7 +33,8 @@ def initialize_parameters(layer_dims: Sequence[int], method: str = "he",
     * ``"xavier"``: :math:`W^{[l]}_{kj} \sim \mathcal N(0, 1)\,\sqrt{2 / (n^{[l-1]} + n^{[l]})}`
       (Glorot and Bengio, 2010), suited to tanh and sigmoid layers.
     * ``"lecun"``: :math:`W^{[l]}_{kj} \sim \mathcal N(0, 1)\,\sqrt{1 / n^{[l-1]}}`, the
-      scheme of the notes' regularization code (which calls it Xavier).
+      scheme of the course's regularization code (``randn / sqrt(n_prev)``), which the
+      course's initialization assignment calls Xavier initialization.
 
     Parameters
     ----------
