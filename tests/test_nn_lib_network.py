@@ -528,8 +528,8 @@ def test_masks_of_none_without_dropout_need_no_generator_and_change_nothing():
 
 
 def test_a_forward_pass_that_overflows_raises_instead_of_returning_nan():
-    # Each weight is finite, but together they overflow: 1e200 * 1e200 is infinite, and
-    # the output layer then sees inf - inf, NaN. NumPy alone would warn and go on.
+    # Each weight is finite, but together they overflow: layer 2's pre-activations are
+    # 2e400, infinite, and the output unit computes inf - inf, NaN. NumPy alone would warn.
     P = {"W1": np.array([[1e200], [1e200]]), "b1": np.zeros((2, 1)),
          "W2": np.full((2, 2), 1e200), "b2": np.zeros((2, 1)),
          "W3": np.array([[1.0, -1.0]]), "b3": np.zeros((1, 1))}
@@ -540,8 +540,8 @@ def test_a_forward_pass_that_overflows_raises_instead_of_returning_nan():
                      lambda: nl.predict([[1.0]], P)):
             with raises_exactly(ValueError, message):
                 call()
-    # The same network with weights of 1e100 stays finite and saturates the sigmoid.
+    # The same network with weights of 1e100 stays finite (2e200 - 2e200: an output of 0.5).
     P_large = {key: value * 1e-100 if key.startswith("W") and key != "W3" else value
                for key, value in P.items()}
     AL, _ = nl.forward_propagation([[1.0]], P_large)
-    assert np.isfinite(AL).all()
+    np.testing.assert_array_equal(AL, [[0.5]])
