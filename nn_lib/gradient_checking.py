@@ -222,13 +222,11 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
     ValueError naming ``parameters`` if the forward pass overflows, ``epsilon`` if
     a perturbed cost does.
 
-    A correct backward pass can still fail the check where a perturbation reaches
-    a kink of ReLU (a hidden pre-activation so close to 0 that the step carries it
-    to 0 or across): the backward pass takes the slope at 0 as 0, the two-sided
-    difference sees the slopes on both sides. With zero biases (as
-    :func:`nn_lib.initialize_parameters` returns them) a hidden unit of layer
-    :math:`l \ge 2` whose inputs from layer :math:`l-1` are all 0 for an example
-    (switched off by ReLU or dropout) sits exactly on the kink.
+    A correct backward pass can fail where a step carries a hidden pre-activation
+    to ReLU's kink at 0 or across it: backpropagation takes the slope at 0 as 0,
+    the two-sided difference sees both slopes. With zero biases (as
+    :func:`nn_lib.initialize_parameters` returns them) a unit of layer :math:`l \ge 2`
+    whose inputs are all 0 for an example (off by ReLU or dropout) sits on the kink.
 
     Parameters
     ----------
