@@ -19,7 +19,7 @@ import numpy as np
 
 __all__: list[str] = []
 
-# A string, so that importing nn_lib does not import numpy.random (about 20 ms).
+# A string, so that importing nn_lib does not import numpy.random (bench/README.md).
 Seed: TypeAlias = "int | np.random.Generator | None"
 
 
@@ -107,7 +107,7 @@ class Real:
                 f"{self.high:g}{']' if right_closed else ')'}")
 
     def __call__(self, name: str, value: object) -> float:
-        # Plain floats and ints skip the slower abstract-base-class test.
+        # Plain floats and ints skip the numbers.Real test (bench/README.md).
         if type(value) is not float and type(value) is not int and (
                 isinstance(value, bool) or not isinstance(value, numbers.Real)):
             raise TypeError(f"{name}: expected a real number, got {_describe(value)}")
@@ -191,7 +191,12 @@ def validate_params(**constraints: Constraint) -> Callable[[Callable[P, R]], Cal
 
         @functools.wraps(function)
         def checked(*args: P.args, **kwargs: P.kwargs) -> R:
-            bound = signature.bind(*args, **kwargs)
+            try:
+                bound = signature.bind(*args, **kwargs)
+            except TypeError as error:
+                # bind's own message does not say which function refused the call.
+                raise TypeError(f"{function.__name__}(): {error}; its arguments are "
+                                f"{', '.join(signature.parameters)}") from None
             for name, value in bound.arguments.items():
                 if name in constraints:
                     bound.arguments[name] = constraints[name](name, value)

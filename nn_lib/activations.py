@@ -35,7 +35,8 @@ def sigmoid(Z: ArrayLike) -> NDArray[np.float64]:
     Returns
     -------
     ndarray
-        :math:`\sigma(Z)`, same shape as ``Z``, float64.
+        :math:`\sigma(Z)`, same shape as ``Z``, float64 (a NumPy float64 scalar
+        when ``Z`` is a scalar).
     """
     Z = np.asarray(Z, dtype=np.float64)
     with np.errstate(over="ignore"):
@@ -53,6 +54,6 @@ def relu(Z: ArrayLike) -> NDArray[np.float64]:
     Returns
     -------
     ndarray
-        Same shape as ``Z``.
+        Same shape as ``Z``, float64 (a NumPy float64 scalar when ``Z`` is a scalar).
     """
     return np.maximum(np.asarray(Z, dtype=np.float64), 0.0)

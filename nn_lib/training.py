@@ -436,8 +436,9 @@ def _unstacked(result: TrainingResult) -> list[TrainingResult]:
 
 def _finite(parameters: Mapping[str, Array], optimizer: Optimizer, cost: Any) -> bool:
     """True when no parameter, no state of the optimizer and no cost holds NaN or infinity."""
-    # One sum over everything (a NaN or an infinity anywhere makes it non-finite): a
-    # reduction per block would cost more than a small epoch's optimizer steps.
+    # A NaN or an infinity anywhere makes the sum non-finite (so do finite values
+    # large enough to overflow it: a run that far gone has diverged). One sum, not
+    # one per block, for speed: bench/README.md.
     everything = np.concatenate([*parameters.values(), *optimizer._state_arrays(), cost],
                                 axis=None)
     return bool(np.isfinite(everything.sum()))

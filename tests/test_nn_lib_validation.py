@@ -643,8 +643,26 @@ def test_validate_params_checks_and_converts_before_the_body_and_keeps_the_signa
     # help() and the API page see the function's own signature, name and docstring
     assert inspect.signature(checked) == inspect.signature(scale)
     assert (checked.__name__, checked.__doc__) == ("scale", "Multiply.")
-    with pytest.raises(TypeError):
-        checked(1, 2, 3)        # still bound against the real signature
+    # still bound against the real signature; a refused call names the function
+    # and lists the arguments it takes
+    with raises_exactly(TypeError, "scale(): too many positional arguments; its arguments "
+                                   "are x, factor, label"):
+        checked(1, 2, 3)
+    with raises_exactly(TypeError, "scale(): got an unexpected keyword argument 'lable'; "
+                                   "its arguments are x, factor, label"):
+        checked(1, lable="b")
+    assert len(calls) == 3
+
+
+def test_a_misspelt_keyword_names_the_function_that_refused_it():
+    # gradient_check passes its options on to check_gradients, whose keywords they are
+    with pytest.raises(TypeError, match=r"^check_gradients\(\): got an unexpected keyword "
+                                        r"argument 'lambda_'; its arguments are parameters, "
+                                        r"X, Y, lambd, epsilon"):
+        nl.gradient_check(P, X, Y, lambda_=0.7)
+    with pytest.raises(TypeError, match=r"^train\(\): got an unexpected keyword argument "
+                                        r"'learning_rate'"):
+        nl.train(X, Y, [2, 3, 1], learning_rate=0.1)
 
 
 def test_validated_checks_every_assignment_and_shows_its_parameters():
