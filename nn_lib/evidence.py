@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,6 +112,32 @@ class Interval:
     def __str__(self) -> str:
         return (f"{self.mean:.4g} ({self.confidence:.0%} interval "
                 f"{self.low:.4g} to {self.high:.4g}, n = {self.n})")
+
+    def __format__(self, spec: str) -> str:
+        """``"mean [low, high]"``, the three numbers formatted with ``spec``.
+
+        ``f"{interval:+.3f}"`` gives ``"+0.012 [+0.008, +0.016]"``. For a fixed-point
+        or percent spec (``".3f"``, ``"+.4f"``, ``".1%"``), up to six decimals are
+        used while an end prints like the mean without being equal to it, or like
+        zero without being zero: only an interval of zero width looks like one, and
+        an interval that stops just short of zero does not seem to touch it. An
+        empty spec gives ``str(interval)``.
+        """
+        if not spec:
+            return str(self)
+        fixed = re.fullmatch(r"(.*\.)(\d+)([f%])", spec)
+
+        def looks_wrong(end: float, spec: str) -> bool:
+            printed = format(end, spec)
+            return ((end != self.mean and printed == format(self.mean, spec))
+                    or (end != 0 and float(printed.rstrip("%").replace(",", "")) == 0))
+
+        if fixed:
+            head, digits, kind = fixed[1], int(fixed[2]), fixed[3]
+            while digits < 6 and (looks_wrong(self.low, spec) or looks_wrong(self.high, spec)):
+                digits += 1
+                spec = f"{head}{digits}{kind}"
+        return f"{self.mean:{spec}} [{self.low:{spec}}, {self.high:{spec}}]"
 
 
 def _check_samples(name: str, samples: object) -> NDArray[np.float64]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 
 import numpy as np
 import pytest
@@ -183,6 +184,46 @@ def test_interval_is_frozen_and_prints_its_numbers():
     with pytest.raises(dataclasses.FrozenInstanceError):
         interval.mean = 0.0  # type: ignore[misc]
     assert str(interval).startswith("2 (95% interval")
+
+
+@pytest.mark.parametrize("interval, spec, text", [
+    (Interval(0.0123, 0.0081, 0.0162, 10, 0.95, 9.0), "+.3f", "+0.012 [+0.008, +0.016]"),
+    (Interval(0.0123, 0.0081, 0.0162, 10, 0.95, 9.0), ".1%", "1.2% [0.8%, 1.6%]"),
+    (Interval(0.0123, 0.0081, 0.0162, 10, 0.95, 9.0), ".1e", "1.2e-02 [8.1e-03, 1.6e-02]"),
+    # An end printing like the mean: one decimal more.
+    (Interval(0.9121, 0.91182, 0.91248, 10, 0.95, 9.0), ".3f", "0.9121 [0.9118, 0.9125]"),
+    # An end printing like zero without being zero: decimals until it does not.
+    (Interval(0.0003, 0.00001, 0.0006, 10, 0.95, 9.0), "+.3f", "+0.00030 [+0.00001, +0.00060]"),
+    (Interval(-0.004, -0.0061, -0.0019, 10, 0.95, 9.0), ".0%", "-0.4% [-0.6%, -0.2%]"),
+    # Six decimals at most; a zero-width interval keeps its digits.
+    (Interval(0.0, -1e-9, 1e-9, 10, 0.95, 9.0), "+.3f", "+0.000000 [-0.000000, +0.000000]"),
+    (Interval(0.5, 0.5, 0.5, 10, 0.95, 9.0), ".3f", "0.500 [0.500, 0.500]"),
+    (Interval(1234.5, 1200.0, 1300.0, 10, 0.95, 9.0), ",.0f", "1,234 [1,200, 1,300]"),
+])
+def test_interval_formats_as_mean_and_ends(interval, spec, text):
+    assert format(interval, spec) == text
+
+
+def test_interval_formats_as_its_str_without_a_spec():
+    interval = mean_interval([1.0, 3.0])
+    assert f"{interval}" == str(interval)
+
+
+@given(st.floats(-10, 10), st.floats(0, 1), st.floats(0, 1), st.integers(0, 4),
+       st.sampled_from(["", "+"]))
+def test_interval_format_shows_ends_apart_from_the_mean_and_from_zero(mean, below, above,
+                                                                      digits, sign):
+    interval = Interval(mean, mean - below, mean + above, 5, 0.95, 4.0)
+    text = format(interval, f"{sign}.{digits}f")
+    mean_text, low_text, high_text = re.fullmatch(r"(\S+) \[(\S+), (\S+)\]", text).groups()
+    shown = len(mean_text.partition(".")[2])
+    assert digits <= shown <= max(digits, 6)
+    assert len(low_text.partition(".")[2]) == len(high_text.partition(".")[2]) == shown
+    for end, end_text in [(interval.low, low_text), (interval.high, high_text)]:
+        assert abs(float(end_text) - end) <= 0.5 * 10.0 ** -shown + 1e-12
+        if shown < 6:
+            assert end == interval.mean or end_text != mean_text
+            assert end == 0 or float(end_text) != 0
 
 
 def test_equal_samples_give_a_point_interval():
