@@ -65,6 +65,10 @@ _CONVERGED = 4 * np.finfo(np.float64).eps
 class Interval:
     r"""A mean with a two-sided Student-t confidence interval.
 
+    ``f"{interval:.3f}"`` prints ``"0.912 [0.905, 0.919]"`` (mean, then the two
+    ends; ``"+.3f"`` signs a difference), with more decimals while an end would
+    print like the mean or like zero: see :meth:`__format__`.
+
     Attributes
     ----------
     mean : float
