@@ -67,7 +67,7 @@ class Interval:
 
     ``f"{interval:.3f}"`` prints ``"0.912 [0.905, 0.919]"`` (mean, then the two
     ends; ``"+.3f"`` signs a difference), with more decimals while an end would
-    print like the mean or like zero: see :meth:`__format__`.
+    print like the mean, or a number like zero: see :meth:`__format__`.
 
     Attributes
     ----------
@@ -122,23 +122,28 @@ class Interval:
 
         ``f"{interval:+.3f}"`` gives ``"+0.012 [+0.008, +0.016]"``. For a fixed-point
         or percent spec (``".3f"``, ``"+.4f"``, ``".1%"``), up to six decimals are
-        used while an end prints like the mean without being equal to it, or like
-        zero without being zero: only an interval of zero width looks like one, and
-        an interval that stops just short of zero does not seem to touch it. An
-        empty spec gives ``str(interval)``.
+        used while an end prints like the mean without being equal to it, or any of
+        the three numbers prints like zero without being zero: only an interval of
+        zero width looks like one, an interval that stops just short of zero does not
+        seem to touch it, and a small difference does not read "-0.000". An empty
+        spec gives ``str(interval)``.
         """
         if not spec:
             return str(self)
         fixed = re.fullmatch(r"(.*\.)(\d+)([f%])", spec)
 
-        def looks_wrong(end: float, spec: str) -> bool:
-            printed = format(end, spec)
-            return ((end != self.mean and printed == format(self.mean, spec))
-                    or (end != 0 and float(printed.rstrip("%").replace(",", "")) == 0))
+        def looks_like_zero(x: float, spec: str) -> bool:
+            return x != 0 and float(format(x, spec).rstrip("%").replace(",", "")) == 0
+
+        def looks_wrong(spec: str) -> bool:
+            return (looks_like_zero(self.mean, spec)
+                    or any(looks_like_zero(end, spec)
+                           or (end != self.mean and format(end, spec) == format(self.mean, spec))
+                           for end in (self.low, self.high)))
 
         if fixed:
             head, digits, kind = fixed[1], int(fixed[2]), fixed[3]
-            while digits < 6 and (looks_wrong(self.low, spec) or looks_wrong(self.high, spec)):
+            while digits < 6 and looks_wrong(spec):
                 digits += 1
                 spec = f"{head}{digits}{kind}"
         return f"{self.mean:{spec}} [{self.low:{spec}}, {self.high:{spec}}]"

@@ -195,6 +195,8 @@ def test_interval_is_frozen_and_prints_its_numbers():
     # An end printing like zero without being zero: decimals until it does not.
     (Interval(0.0003, 0.00001, 0.0006, 10, 0.95, 9.0), "+.3f", "+0.00030 [+0.00001, +0.00060]"),
     (Interval(-0.004, -0.0061, -0.0019, 10, 0.95, 9.0), ".0%", "-0.4% [-0.6%, -0.2%]"),
+    # A mean printing like zero without being zero: the same.
+    (Interval(-0.0004, -0.0014, 0.0006, 10, 0.95, 9.0), "+.3f", "-0.0004 [-0.0014, +0.0006]"),
     # Six decimals at most; a zero-width interval keeps its digits.
     (Interval(0.0, -1e-9, 1e-9, 10, 0.95, 9.0), "+.3f", "+0.000000 [-0.000000, +0.000000]"),
     (Interval(0.5, 0.5, 0.5, 10, 0.95, 9.0), ".3f", "0.500 [0.500, 0.500]"),
@@ -224,6 +226,8 @@ def test_interval_format_shows_ends_apart_from_the_mean_and_from_zero(mean, belo
         if shown < 6:
             assert end == interval.mean or end_text != mean_text
             assert end == 0 or float(end_text) != 0
+    if shown < 6:
+        assert interval.mean == 0 or float(mean_text) != 0
 
 
 def test_equal_samples_give_a_point_interval():
