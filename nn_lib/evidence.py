@@ -125,28 +125,34 @@ class Interval:
         used while an end prints like the mean without being equal to it, or any of
         the three numbers prints like zero without being zero: only an interval of
         zero width looks like one, an interval that stops just short of zero does not
-        seem to touch it, and a small difference does not read "-0.000". An empty
-        spec gives ``str(interval)``.
+        seem to touch it, and a small difference does not read "-0.000". A number
+        that prints like zero even with six decimals is shown as zero, with the
+        spec's own decimals: it is a rounding residue (such as the 1e-14 left by a
+        mean of differences that cancel), not a value a reader needs to see. An
+        empty spec gives ``str(interval)``.
         """
         if not spec:
             return str(self)
         fixed = re.fullmatch(r"(.*\.)(\d+)([f%])", spec)
+        mean, low, high = self.mean, self.low, self.high
 
         def looks_like_zero(x: float, spec: str) -> bool:
             return x != 0 and float(format(x, spec).rstrip("%").replace(",", "")) == 0
 
         def looks_wrong(spec: str) -> bool:
-            return (looks_like_zero(self.mean, spec)
+            return (looks_like_zero(mean, spec)
                     or any(looks_like_zero(end, spec)
-                           or (end != self.mean and format(end, spec) == format(self.mean, spec))
-                           for end in (self.low, self.high)))
+                           or (end != mean and format(end, spec) == format(mean, spec))
+                           for end in (low, high)))
 
         if fixed:
             head, digits, kind = fixed[1], int(fixed[2]), fixed[3]
+            mean, low, high = (0.0 if looks_like_zero(x, f"{head}6{kind}") else x
+                               for x in (mean, low, high))
             while digits < 6 and looks_wrong(spec):
                 digits += 1
                 spec = f"{head}{digits}{kind}"
-        return f"{self.mean:{spec}} [{self.low:{spec}}, {self.high:{spec}}]"
+        return f"{mean:{spec}} [{low:{spec}}, {high:{spec}}]"
 
 
 def _check_samples(name: str, samples: object) -> NDArray[np.float64]:
