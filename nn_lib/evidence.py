@@ -125,11 +125,13 @@ class Interval:
         used while an end prints like the mean without being equal to it, or any of
         the three numbers prints like zero without being zero: only an interval of
         zero width looks like one, an interval that stops just short of zero does not
-        seem to touch it, and a small difference does not read "-0.000". A number
-        that prints like zero even with six decimals is shown as zero, with the
-        spec's own decimals: it is a rounding residue (such as the 1e-14 left by a
-        mean of differences that cancel), not a value a reader needs to see. An
-        empty spec gives ``str(interval)``.
+        seem to touch it, and a small difference does not read "-0.000". What six
+        decimals cannot tell apart is shown as equal, with the spec's own decimals: a
+        number that prints like zero is shown as zero, an end that prints like the
+        mean as the mean. Such a difference is a rounding residue (the 1e-14 left by
+        a mean of differences that cancel, or the ends of an interval of equal
+        measurements), not something a reader needs to see. An empty spec gives
+        ``str(interval)``.
         """
         if not spec:
             return str(self)
@@ -147,8 +149,10 @@ class Interval:
 
         if fixed:
             head, digits, kind = fixed[1], int(fixed[2]), fixed[3]
-            mean, low, high = (0.0 if looks_like_zero(x, f"{head}6{kind}") else x
-                               for x in (mean, low, high))
+            finest = f"{head}6{kind}"
+            mean, low, high = (0.0 if looks_like_zero(x, finest) else x for x in (mean, low, high))
+            low, high = (mean if format(end, finest) == format(mean, finest) else end
+                         for end in (low, high))
             while digits < 6 and looks_wrong(spec):
                 digits += 1
                 spec = f"{head}{digits}{kind}"

@@ -197,12 +197,13 @@ def test_interval_is_frozen_and_prints_its_numbers():
     (Interval(-0.004, -0.0061, -0.0019, 10, 0.95, 9.0), ".0%", "-0.4% [-0.6%, -0.2%]"),
     # A mean printing like zero without being zero: the same.
     (Interval(-0.0004, -0.0014, 0.0006, 10, 0.95, 9.0), "+.3f", "-0.0004 [-0.0014, +0.0006]"),
-    # Six decimals at most; a number that prints like zero even then is shown as zero.
+    # Six decimals at most; what they cannot tell apart is shown as equal.
     (Interval(0.0, -1e-9, 1e-9, 10, 0.95, 9.0), "+.3f", "+0.000 [+0.000, +0.000]"),
     (Interval(1e-14, -0.1246, 0.1246, 10, 0.95, 9.0), "+.3f", "+0.000 [-0.125, +0.125]"),
     (Interval(-1e-14, -0.1246, 0.1246, 10, 0.95, 9.0), "+.3f", "+0.000 [-0.125, +0.125]"),
     (Interval(-2e-11, -3e-11, -1e-11, 10, 0.95, 9.0), ".1%", "0.0% [0.0%, 0.0%]"),
-    (Interval(0.9, 0.9 - 1e-9, 0.9 + 1e-9, 10, 0.95, 9.0), ".3f", "0.900000 [0.900000, 0.900000]"),
+    (Interval(0.9, 0.9 - 1e-9, 0.9 + 1e-9, 10, 0.95, 9.0), ".3f", "0.900 [0.900, 0.900]"),
+    (Interval(0.9, 0.9 - 1e-9, 0.9005, 10, 0.95, 9.0), ".3f", "0.9000 [0.9000, 0.9005]"),
     (Interval(0.5, 0.5, 0.5, 10, 0.95, 9.0), ".3f", "0.500 [0.500, 0.500]"),
     (Interval(1234.5, 1200.0, 1300.0, 10, 0.95, 9.0), ",.0f", "1,234 [1,200, 1,300]"),
 ])
@@ -225,8 +226,9 @@ def test_interval_format_shows_ends_apart_from_the_mean_and_from_zero(mean, belo
     shown = len(mean_text.partition(".")[2])
     assert digits <= shown <= max(digits, 6)
     assert len(low_text.partition(".")[2]) == len(high_text.partition(".")[2]) == shown
-    # What a reader should see: a number that rounds to zero at six decimals is zero.
+    # What a reader should see: what six decimals cannot tell apart is equal.
     mean, low, high = (0.0 if abs(x) < 0.5e-6 else x for x in (mean, interval.low, interval.high))
+    low, high = (mean if f"{end:.6f}" == f"{mean:.6f}" else end for end in (low, high))
     for end, end_text in [(low, low_text), (high, high_text)]:
         assert abs(float(end_text) - end) <= 0.5 * 10.0 ** -shown + 1e-12
         if shown < 6:
