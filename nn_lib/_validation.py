@@ -182,10 +182,14 @@ def validate_params(**constraints: Constraint) -> Callable[[Callable[P, R]], Cal
     """Declare the limits of a function's scalar arguments in one place.
 
     Every argument named in ``constraints`` is checked (and converted: ints to
-    floats for :class:`Real`) before the function body runs; defaults are not
-    re-checked. Arrays, whose checks depend on one another (``Y`` must have
-    as many columns as ``X``), are checked in the body.
+    floats for :class:`Real`) before the function body runs, including one passed
+    through a ``**options`` parameter; defaults are not re-checked. Arrays, whose
+    checks depend on one another (``Y`` must have as many columns as ``X``), are
+    checked in the body.
     """
+    def check(name: str, value: object) -> object:
+        return constraints[name](name, value) if name in constraints else value
+
     def decorate(function: Callable[P, R]) -> Callable[P, R]:
         signature = inspect.signature(function)
 
@@ -198,8 +202,10 @@ def validate_params(**constraints: Constraint) -> Callable[[Callable[P, R]], Cal
                 raise TypeError(f"{function.__name__}(): {error}; its arguments are "
                                 f"{', '.join(signature.parameters)}") from None
             for name, value in bound.arguments.items():
-                if name in constraints:
-                    bound.arguments[name] = constraints[name](name, value)
+                if signature.parameters[name].kind is inspect.Parameter.VAR_KEYWORD:
+                    bound.arguments[name] = {key: check(key, v) for key, v in value.items()}
+                else:
+                    bound.arguments[name] = check(name, value)
             return function(*bound.args, **bound.kwargs)
         # Introspection (the API page, help()) shows the function's own signature.
         checked.__signature__ = signature  # type: ignore[attr-defined]

@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import (NONNEGATIVE, Boolean, Integer, OneOf, OrNone, Seed, check_array,
-                          check_parameters, check_rng, check_seed, check_X_Y, validate_params)
+from ._validation import (NONNEGATIVE, Boolean, Constraint, Integer, OneOf, OrNone, Seed,
+                          check_array, check_parameters, check_rng, check_seed, check_X_Y,
+                          validate_params)
 from .initializers import INITIALIZATION_METHODS, initialize_parameters
 from . import _core
 from .network import check_keep_prob
@@ -135,7 +136,15 @@ def _seed_sequence(seed: Seed) -> list[np.random.Generator]:
     return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3)]
 
 
-@validate_params(initialization=OneOf(*INITIALIZATION_METHODS))
+# The limits of the training options, declared once for train and train_seeds.
+_TRAINING_LIMITS: dict[str, Constraint] = {
+    "num_epochs": Integer(1), "mini_batch_size": OrNone(Integer(1)), "lambd": NONNEGATIVE,
+    "initialization": OneOf(*INITIALIZATION_METHODS), "cost_every": Integer(1),
+    "record_steps": Boolean(), "checkpoint_every": OrNone(Integer(1)),
+    "print_every": OrNone(Integer(1))}
+
+
+@validate_params(**_TRAINING_LIMITS)
 def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
           optimizer: Optimizer | None = None, num_epochs: int = 1000,
           mini_batch_size: int | None = None, lambd: float = 0.0,
@@ -231,6 +240,7 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
                 checkpoint_every=checkpoint_every, print_every=print_every)[0]
 
 
+@validate_params(**_TRAINING_LIMITS)
 def train_seeds(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int], seeds: Sequence[int],
                 **options: Any) -> list[TrainingResult]:
     r"""Train one network per seed, all of them at once.
@@ -277,8 +287,7 @@ def train_seeds(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int], seeds: Se
         Integer(0)(f"seeds[{k}]", seed)
     X, Y = _checked_data_sets(X, Y, len(seeds))
     optimizer = _checked_optimizer(options.pop("optimizer", None))
-    initialization = str(OneOf(*INITIALIZATION_METHODS)("initialization",
-                                                        options.pop("initialization", "he")))
+    initialization = options.pop("initialization", "he")
     streams = [_seed_sequence(seed) for seed in seeds]
     networks = [_initialized(layer_dims, initialization, init) for init, _, _ in streams]
     stacked = {key: np.stack([p[key] for p in networks]) for key in networks[0]}
@@ -335,9 +344,6 @@ def _checked_data_sets(X: ArrayLike, Y: ArrayLike, S: int) -> tuple[Array, Array
     return X, Y
 
 
-@validate_params(num_epochs=Integer(1), mini_batch_size=OrNone(Integer(1)), lambd=NONNEGATIVE,
-                 cost_every=Integer(1), record_steps=Boolean(),
-                 checkpoint_every=OrNone(Integer(1)), print_every=OrNone(Integer(1)))
 def _fit(X: Array, Y: Array, params: dict[str, Array], optimizer: Optimizer,
          shuffle_rng: np.random.Generator | _Stack, dropout_rng: np.random.Generator | _Stack,
          num_epochs: int = 1000, mini_batch_size: int | None = None, lambd: float = 0.0,

@@ -639,11 +639,19 @@ def test_train_and_train_seeds_default_to_1000_epochs_without_step_costs():
      r"^train_seeds: expected keywords .* got \['parameters', 'print_every'\]"),
     (dict(num_epochs=0), ValueError, "^num_epochs: expected an integer >= 1, got 0"),
     (dict(initialization="orthogonal"), ValueError, "^initialization: expected one of"),
+    (dict(mini_batch_size=0), ValueError, "^mini_batch_size: expected an integer >= 1, got 0"),
+    (dict(lambd=-0.1), ValueError, "^lambd: expected a number >= 0, got -0.1"),
+    (dict(cost_every=0), ValueError, "^cost_every: expected an integer >= 1, got 0"),
+    (dict(record_steps="yes"), TypeError, "^record_steps: expected True or False"),
+    (dict(checkpoint_every=0), ValueError, "^checkpoint_every: expected an integer >= 1, got 0"),
 ])
 def test_train_seeds_refuses_bad_options(kwargs, error, message):
     X, Y = nl.make_moons(20, seed=0)
     with pytest.raises(error, match=message):
         nl.train_seeds(X, Y, [2, 3, 1], [0, 1], **kwargs)
+    if "seed" not in kwargs and "parameters" not in kwargs:     # train declares the same limits
+        with pytest.raises(error, match=message):
+            nl.train(X, Y, [2, 3, 1], **kwargs)
 
 
 @pytest.mark.parametrize("seeds, error, message", [
