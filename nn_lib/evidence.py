@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -112,6 +114,55 @@ class Interval:
         if self.high < 0:
             return "lies below zero"
         return "includes zero"
+
+    def map(self, function: Callable[[float], Any]) -> Interval:
+        r"""The interval read on another scale: its mean and ends passed through ``function``.
+
+        Some measurements are averaged on one scale and read on another: ratios that
+        span orders of magnitude as differences of logarithms,
+        :math:`d = \log_{10} a - \log_{10} b`, read as :math:`10^{d}`; correlations as
+        Fisher's :math:`z = \operatorname{artanh} r` (Fisher, 1921), read as
+        :math:`\tanh z`. A t-interval of a bounded quantity near its bound, such as
+        accuracies or correlations close to 1, can pass the bound; ``lambda v: min(v,
+        1.0)`` reads it within the values the quantity can take. For a non-decreasing
+        :math:`f`, whenever :math:`[\text{low}, \text{high}]` covers :math:`\mu`, the
+        interval :math:`[f(\text{low}), f(\text{high})]` covers :math:`f(\mu)`, so the
+        confidence level carries over. The mapped mean :math:`f(\bar x)` is not the
+        mean of the :math:`f(x_i)`: for ratios it is the geometric mean.
+
+        Read :func:`verdict` and :meth:`where_zero` before mapping: they compare with
+        zero, and after :math:`10^{d}` no difference is 1.
+
+        Parameters
+        ----------
+        function : callable float -> float
+            Non-decreasing on :math:`[\text{low}, \text{high}]`, with finite values:
+            ``lambda d: 10 ** d``, ``numpy.tanh``, ``lambda v: min(v, 1.0)``.
+
+        Returns
+        -------
+        Interval
+            ``mean``, ``low`` and ``high`` mapped; ``n``, ``confidence`` and ``df``
+            unchanged.
+
+        Examples
+        --------
+        >>> from nn_lib.evidence import mean_interval
+        >>> accuracies = [0.99, 1.0, 0.97, 1.0]
+        >>> f"{mean_interval(accuracies):.3f}"
+        '0.990 [0.967, 1.013]'
+        >>> f"{mean_interval(accuracies).map(lambda v: min(v, 1.0)):.3f}"
+        '0.990 [0.967, 1.000]'
+        """
+        if not callable(function):
+            raise TypeError(f"function: expected a callable float -> float, got {_describe(function)}")
+        low, mean, high = (float(function(x)) for x in (self.low, self.mean, self.high))
+        if not (math.isfinite(low) and math.isfinite(high) and low <= mean <= high):
+            raise ValueError(f"function: expected a non-decreasing function with finite values, got "
+                             f"{low!r}, {mean!r}, {high!r} for the low end, the mean and the "
+                             f"high end")
+        return Interval(mean=mean, low=low, high=high, n=self.n, confidence=self.confidence,
+                        df=self.df)
 
     def __str__(self) -> str:
         return (f"{self.mean:.4g} ({self.confidence:.0%} interval "

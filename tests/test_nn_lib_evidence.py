@@ -339,6 +339,63 @@ def test_paired_intervals_cover_the_true_difference():
     assert abs(covered - 1900) <= 4 * math.sqrt(2000 * 0.95 * 0.05)
 
 
+def test_map_reads_fishers_z_interval_back_as_correlations():
+    r = np.array([0.97, 0.99, 0.95, 0.98])
+    z = np.arctanh(r)
+    # By hand: mean of z, its standard error, t_{0.975, 3} from the published table.
+    half = 3.182446 * z.std(ddof=1) / 2.0
+    interval = mean_interval(z).map(np.tanh)
+    assert interval.mean == pytest.approx(math.tanh(z.mean()), rel=1e-12)
+    assert interval.low == pytest.approx(math.tanh(z.mean() - half), rel=1e-6)
+    assert interval.high == pytest.approx(math.tanh(z.mean() + half), rel=1e-6)
+    assert (interval.n, interval.confidence, interval.df) == (4, 0.95, 3.0)
+    assert f"{interval:.2f}" == "0.98 [0.93, 0.99]"
+    # A t-interval of the correlations themselves passes 1; the mapped one cannot.
+    skewed = np.array([0.99, 0.9, 0.999, 0.95])
+    assert mean_interval(skewed).high > 1
+    assert -1 < mean_interval(np.arctanh(skewed)).map(np.tanh).high < 1
+
+
+@given(st.lists(st.floats(-100, 100), min_size=2, max_size=12), st.floats(0.01, 100),
+       st.floats(-100, 100))
+def test_map_of_an_affine_function_is_the_interval_of_the_mapped_samples(x, scale, shift):
+    x = np.array(x)
+    mapped = mean_interval(x).map(lambda v: scale * v + shift)
+    direct = mean_interval(scale * x + shift)
+    for a, b in [(mapped.mean, direct.mean), (mapped.low, direct.low),
+                 (mapped.high, direct.high)]:
+        assert a == pytest.approx(b, rel=1e-9, abs=1e-9 * (1 + scale * np.abs(x).max()))
+
+
+def test_map_reads_a_bounded_quantity_within_its_bound():
+    accuracies = [0.99, 1.0, 0.97, 1.0]
+    interval = mean_interval(accuracies)
+    # Mean 0.99, s = 0.0141421, t_{0.975, 3} = 3.182446: the t-interval passes 1.
+    assert interval.high == pytest.approx(0.99 + 3.182446 * 0.0141421356 / 2, rel=1e-6)
+    capped = interval.map(lambda v: min(v, 1.0))
+    assert (capped.mean, capped.low, capped.high) == (interval.mean, interval.low, 1.0)
+    assert f"{capped:.3f}" == "0.990 [0.967, 1.000]"
+
+
+def test_map_and_its_inverse_give_the_interval_back():
+    interval = Interval(0.3, -0.2, 0.8, 6, 0.9, 5.0)
+    back = interval.map(lambda d: 10 ** d).map(math.log10)
+    assert back == Interval(pytest.approx(0.3), pytest.approx(-0.2), pytest.approx(0.8), 6, 0.9, 5.0)
+
+
+@pytest.mark.parametrize("function, error, message", [
+    (np.negative, ValueError, "function: expected a non-decreasing function with finite values, "
+                              "got 0.2, -0.3, -0.8 for the low end, the mean and the high end"),
+    (lambda d: 1 / d, ValueError, "function: expected a non-decreasing function with finite values"),
+    (lambda d: math.inf, ValueError, "got inf, inf, inf"),
+    ("tanh", TypeError, "function: expected a callable float -> float, got 'tanh'"),
+])
+def test_map_refuses_what_would_misplace_the_ends(function, error, message):
+    interval = Interval(0.3, -0.2, 0.8, 6, 0.95, 5.0)
+    with pytest.raises(error, match=re.escape(message)):
+        interval.map(function)
+
+
 def _interval(low, high):
     return Interval(mean=(low + high) / 2, low=low, high=high, n=8, confidence=0.95, df=7.0)
 
