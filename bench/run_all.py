@@ -26,13 +26,14 @@ BENCHMARKS = ["train_step.py", "adam_epoch.py", "gradient_check.py", "import_tim
 
 # The headline lines printed by reference.report_ratio, reference.report_aside and
 # import_time.py, as (label, pattern): the last group is the value, a first group the target.
+RATIO = r"target ratio <= ([\d.]+): .*wall-clock medians ([\d.]+)"
+BARE_LOOP = r"not the verdict: .*reference: ([\d.]+) wall"
 HEADLINES = {
-    "train_step.py": [("nn_lib/reference", r"target ratio <= ([\d.]+): .*wall-clock medians ([\d.]+)"),
-                      ("bare core loop/reference", r"not the verdict: .*reference: ([\d.]+) wall")],
-    "adam_epoch.py": [("nn_lib/reference", r"target ratio <= ([\d.]+): .*wall-clock medians ([\d.]+)"),
-                      ("bare core loop/reference", r"not the verdict: .*reference: ([\d.]+) wall")],
-    "gradient_check.py": [("batched/loop", r"target ratio <= ([\d.]+): .*wall-clock medians ([\d.]+)")],
-    "import_time.py": [("import nn_lib, s", r"target: import nn_lib median < ([\d.]+) s: .*wall clock ([\d.]+) s")],
+    "train_step.py": [("nn_lib/reference", RATIO), ("bare core loop/reference", BARE_LOOP)],
+    "adam_epoch.py": [("nn_lib/reference", RATIO), ("bare core loop/reference", BARE_LOOP)],
+    "gradient_check.py": [("batched/loop", RATIO)],
+    "import_time.py": [("import nn_lib, s",
+                        r"target: import nn_lib median < ([\d.]+) s: .*wall clock ([\d.]+) s")],
 }
 
 

@@ -155,12 +155,13 @@ class Interval:
         '0.990 [0.967, 1.000]'
         """
         if not callable(function):
-            raise TypeError(f"function: expected a callable float -> float, got {_describe(function)}")
+            raise TypeError(f"function: expected a callable float -> float, "
+                            f"got {_describe(function)}")
         low, mean, high = (float(function(x)) for x in (self.low, self.mean, self.high))
         if not (math.isfinite(low) and math.isfinite(high) and low <= mean <= high):
-            raise ValueError(f"function: expected a non-decreasing function with finite values, got "
-                             f"{low!r}, {mean!r}, {high!r} for the low end, the mean and the "
-                             f"high end")
+            raise ValueError(f"function: expected a non-decreasing function with finite values, "
+                             f"got {low!r}, {mean!r}, {high!r} for the low end, the mean and "
+                             f"the high end")
         return Interval(mean=mean, low=low, high=high, n=self.n, confidence=self.confidence,
                         df=self.df)
 
