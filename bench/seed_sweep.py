@@ -10,6 +10,7 @@ so it is a script, not a test.
 
     .venv/bin/python bench/seed_sweep.py 30 31 32                  # every chapter
     .venv/bin/python bench/seed_sweep.py 30-59 --chapters adam dropout
+    .venv/bin/python bench/seed_sweep.py 30-39 --glue /tmp/glue   # keep every glued value too
 
 Seed 0 (the book's default) is the reference; it is run first if not listed.
 Long training runs are cached in ``NN_LIB_CACHE`` (set it to keep the cache
@@ -20,6 +21,7 @@ change; exits with status 1 if any verdict changed or any chapter failed.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -33,8 +35,8 @@ CHAPTERS = ["why-regularize", "l2-regularization", "dropout", "gradient-checking
             "mini-batch", "momentum", "adam"]
 
 
-def verdicts(chapter: str, seed: int) -> dict[str, str]:
-    """The glued ``*_verdict`` values of one chapter executed under one book seed."""
+def glued(chapter: str, seed: int) -> dict[str, str]:
+    """Every glued value (as plain text) of one chapter executed under one book seed."""
     nb = read_myst_markdown_notebook((BOOK / f"{chapter}.md").read_text(encoding="utf-8"))
     # The install cell is skipped in the build too.
     nb.cells = [cell for cell in nb.cells
@@ -45,7 +47,7 @@ def verdicts(chapter: str, seed: int) -> dict[str, str]:
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             record = output.get("metadata", {}).get("scrapbook", {})
-            if record.get("name", "").endswith("_verdict"):
+            if record.get("name"):
                 prefix = record.get("mime_prefix", "")
                 found[record["name"]] = output["data"].get(prefix + "text/plain", "")
     return found
@@ -64,6 +66,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("seeds", nargs="+", help="book seeds, or ranges such as 30-59")
     parser.add_argument("--chapters", nargs="+", default=CHAPTERS, choices=CHAPTERS)
+    parser.add_argument("--glue", type=Path, metavar="DIR",
+                        help="also write every glued value to DIR/CHAPTER.seedN.json, to check "
+                             "the prose against the numbers of many seeds")
     args = parser.parse_args()
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     seeds = [0] + [seed for seed in seed_list(args.seeds) if seed != 0]
@@ -73,11 +78,16 @@ def main() -> int:
         for seed in seeds:
             started = time.perf_counter()
             try:
-                found = verdicts(chapter, seed)
+                values = glued(chapter, seed)
             except Exception as error:   # a failing cell: report it and go on
                 failures.append((chapter, seed, str(error).strip().splitlines()[-1]))
                 print(f"{chapter:18s} seed {seed:3d}: FAILED", flush=True)
                 continue
+            if args.glue:
+                args.glue.mkdir(parents=True, exist_ok=True)
+                (args.glue / f"{chapter}.seed{seed}.json").write_text(
+                    json.dumps(values, indent=1, ensure_ascii=False), encoding="utf-8")
+            found = {name: value for name, value in values.items() if name.endswith("_verdict")}
             if seed == 0:
                 reference = found
             changed = sorted(name for name in reference.keys() | found.keys()
