@@ -8,7 +8,11 @@ learning-rate decay, a training loop, seeded data sets and plots.
 Data follow the notes' layout: ``X`` has shape ``(n_x, m)`` with one example
 per column, ``Y`` has shape ``(1, m)`` with labels 0 and 1, parameters are a
 dict ``{"W1", "b1", ..., "WL", "bL"}``. Everything is float64 and every
-function that draws random numbers takes a ``seed`` or a Generator.
+function that draws random numbers takes a ``seed`` (an integer or a Generator),
+except the two that draw one dropout mask per training step,
+:func:`forward_propagation` and :func:`inverted_dropout`: their ``rng`` must be a
+Generator, so that each step draws new masks from one stream (an integer there
+would give every step the same mask).
 
 ``import nn_lib`` imports NumPy only; :mod:`nn_lib.plotting` imports
 matplotlib when one of its functions runs.

@@ -264,7 +264,7 @@ def l2_penalty(parameters: Mapping[str, Array], lambd: float, m: int) -> Any:
     Returns
     -------
     float
-        The penalty (0.0 when ``lambd`` is 0); one per network for a stack.
+        The penalty (0.0 when ``lambd`` is 0).
     """
     L = len(parameters) // 2
     return lambd / (2 * m) * sum(np.square(parameters[f"W{l}"]).sum(axis=(-2, -1))
@@ -279,8 +279,7 @@ def compute_cost(AL: Array, Y: Array, parameters: Mapping[str, Array] | None = N
               + (1 - y^{(i)}) \log\left(1 - a^{[L](i)}\right) \right)
               + \frac{\lambda}{2m} \sum_l \sum_k \sum_j \left(W^{[l]}_{kj}\right)^2
 
-    Outputs are clipped to ``[1e-15, 1 - 1e-15]`` (:data:`PROBABILITY_EPSILON`)
-    so that a saturated network gives a large finite cost (about 34.5 per
+    Outputs are clipped to ``[1e-15, 1 - 1e-15]`` so that a saturated network gives a large finite cost (about 34.5 per
     saturated wrong example), not infinity. Use :func:`compute_cost_from_logits`
     for a value without clipping.
 
@@ -298,7 +297,6 @@ def compute_cost(AL: Array, Y: Array, parameters: Mapping[str, Array] | None = N
     Returns
     -------
     float
-        One per network for a stack.
     """
     m = Y.shape[-1]
     AL = np.clip(AL, PROBABILITY_EPSILON, 1.0 - PROBABILITY_EPSILON)
@@ -324,7 +322,7 @@ def cross_entropy_loss_from_logits(ZL: Array, Y: Array) -> Array:
 
 def compute_cost_from_logits(ZL: Array, Y: Array, parameters: Mapping[str, Array] | None = None,
                              lambd: float = 0.0) -> Any:
-    r"""Like :func:`compute_cost`, but from the logits :math:`Z^{[L]}`: finite and unclipped at any magnitude.
+    r"""Like :func:`compute_cost`, but from the logits :math:`Z^{[L]}`, unclipped at any magnitude.
 
     .. math:: J = \frac{1}{m} \sum_{i=1}^{m} \left( \log\left(1 + e^{z^{[L](i)}}\right)
               - y^{(i)} z^{[L](i)} \right)
@@ -332,8 +330,9 @@ def compute_cost_from_logits(ZL: Array, Y: Array, parameters: Mapping[str, Array
 
     The per-example loss is :math:`\max(z, 0) + \log(1 + e^{-|z|}) - y z`, equal
     to the loss of equation 1 for :math:`a = \sigma(z)`, without the rounding of
-    :math:`\sigma(z)` to 0 or 1 and without clipping. It never overflows; its
-    absolute error is within about one ulp of :math:`|z|` per example.
+    :math:`\sigma(z)` to 0 or 1 and without clipping. It is finite for every finite
+    :math:`z` (only a sum of losses beyond float64's range, about :math:`10^{308}`,
+    overflows); its absolute error is within about one ulp of :math:`|z|` per example.
 
     Parameters
     ----------
@@ -349,7 +348,6 @@ def compute_cost_from_logits(ZL: Array, Y: Array, parameters: Mapping[str, Array
     Returns
     -------
     float
-        One per network for a stack.
     """
     m = Y.shape[-1]
     cost = 1.0 / m * cross_entropy_loss_from_logits(ZL, Y).sum(axis=(-2, -1))

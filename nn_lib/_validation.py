@@ -39,15 +39,21 @@ def check_array(name: str, value: object, ndim: int | None = 2, rows: int | None
         raise TypeError(f"{name}: expected a numeric array, got {_describe(value)}")
     else:
         try:
-            array = np.asarray(value, dtype=np.float64)
+            array = np.asarray(value)
+            # float64 conversion would drop the imaginary parts, with only a warning.
+            complex_values = np.iscomplexobj(array)
+            array = array if complex_values else array.astype(np.float64, copy=False)
         except (TypeError, ValueError) as error:
             raise TypeError(f"{name}: expected a numeric array, got {_describe(value)}") from error
+        if complex_values:
+            raise TypeError(f"{name}: expected real numbers, got complex values")
     if ndim is not None and array.ndim != ndim:
         raise ValueError(f"{name}: expected a {ndim}-D array, got shape {array.shape}")
     if not allow_empty and array.size == 0:
         raise ValueError(f"{name}: expected a non-empty array, got shape {array.shape}")
     if rows is not None and array.shape[0] != rows:
-        raise ValueError(f"{name}: expected {rows} row{'' if rows == 1 else 's'}, "
+        noun = "row" if array.ndim > 1 else "entr" + ("y" if rows == 1 else "ie")
+        raise ValueError(f"{name}: expected {rows} {noun}{'' if rows == 1 else 's'}, "
                          f"got shape {array.shape}")
     if cols is not None and array.shape[1] != cols:
         raise ValueError(f"{name}: expected {cols} columns, got shape {array.shape}")
@@ -74,9 +80,11 @@ def check_X_Y(X: object, Y: object) -> tuple[np.ndarray, np.ndarray]:
     X = check_array("X", X, ndim=2)
     Y = check_array("Y", Y, ndim=2, rows=1)
     if Y.shape[1] != X.shape[1]:
+        transposed = (f"; if the {X.shape[0]} rows of X are the examples, pass X.T "
+                      f"(one example per column)" if Y.shape[1] == X.shape[0] else "")
         raise ValueError(
             f"Y: expected shape (1, {X.shape[1]}) to match the {X.shape[1]} columns "
-            f"(examples) of X, got shape {Y.shape}")
+            f"(examples) of X, got shape {Y.shape}{transposed}")
     return X, check_label_values("Y", Y)
 
 
@@ -284,7 +292,8 @@ def check_parameters(parameters: object, n_x: int | None = None) -> dict[str, np
     for layer in range(1, L + 1):
         W = check_array(f"parameters['W{layer}']", parameters[f"W{layer}"], ndim=2)  # type: ignore[index]
         if n_prev is not None and W.shape[1] != n_prev:
-            source = "rows of X" if layer == 1 else f"rows of W{layer - 1}"
+            source = ("rows of X (X has shape (n_x, m), one example per column)" if layer == 1
+                      else f"rows of W{layer - 1}")
             raise ValueError(f"parameters['W{layer}']: expected {n_prev} columns to match "
                              f"the {source}, got shape {W.shape}")
         b = check_array(f"parameters['b{layer}']", parameters[f"b{layer}"], ndim=2,  # type: ignore[index]

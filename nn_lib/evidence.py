@@ -188,7 +188,8 @@ class Interval:
         if not spec:
             return str(self)
         fixed = re.fullmatch(r"(.*\.)(\d+)([f%])", spec)
-        mean, low, high = self.mean, self.low, self.high
+        # A zero is shown as "0", never "-0" (a mean of -0.0, say, from differences that cancel).
+        mean, low, high = (0.0 if x == 0 else x for x in (self.mean, self.low, self.high))
 
         def looks_like_zero(x: float, spec: str) -> bool:
             return x != 0 and float(format(x, spec).rstrip("%").replace(",", "")) == 0

@@ -18,19 +18,17 @@ from ._core import ForwardCache, Layout
 from ._validation import (NONNEGATIVE, POSITIVE, OneOf, Seed, check_array, check_grads,
                           check_parameters, check_rng, check_seed, check_X_Y, validate_params)
 from .activations import relu
-from .network import check_finite_logits, check_keep_prob, check_masks
+from .network import check_keep_prob, check_masks
 
-__all__ = ["dictionary_to_vector", "vector_to_dictionary", "gradients_to_vector",
-           "relative_difference", "numerical_gradient", "gradient_check", "check_gradients",
-           "GradientCheckResult"]
+__all__ = ["dictionary_to_vector", "vector_to_dictionary", "gradients_to_vector", "relative_difference",
+           "numerical_gradient", "gradient_check", "check_gradients", "GradientCheckResult"]
 
 Array = NDArray[np.float64]
 
 
 def dictionary_to_vector(parameters: Mapping[str, ArrayLike]) -> tuple[Array, Layout]:
-    r"""Flatten ``W1, b1, ..., WL, bL`` into one vector :math:`\theta` of shape (P,):
-    ``W1`` row by row, then ``b1``, ``W2``, ... Returns ``(theta, layout)``, with
-    ``layout`` the name and shape of each block, for :func:`vector_to_dictionary`."""
+    r"""Flatten ``W1, b1, ..., WL, bL`` (``W1`` row by row first) into :math:`\theta` of shape
+    (P,); returns ``(theta, layout)``, each block's name and shape, for :func:`vector_to_dictionary`."""
     return _core.dictionary_to_vector(check_parameters(parameters))
 
 
@@ -47,7 +45,7 @@ def _check_layout(layout: object) -> Layout:
         checked = [(str(name), tuple(int(n) for n in shape)) for name, shape in layout]  # type: ignore[attr-defined]
     except (TypeError, ValueError):
         checked = []
-    if not checked or min(min(shape, default=0) for _, shape in checked) < 1:
+    if isinstance(layout, Mapping) or not checked or min(min(s, default=0) for _, s in checked) < 1:
         raise ValueError(f"layout: expected the list of (name, shape) pairs returned by "
                          f"dictionary_to_vector, such as [('W1', (20, 2)), ...], with every "
                          f"size >= 1, got {layout!r:.80}")
@@ -105,10 +103,10 @@ def numerical_gradient(J: Callable[[Array], float], theta: ArrayLike,
         theta_plus, theta_minus = theta.copy(), theta.copy()
         theta_plus[i] += epsilon
         theta_minus[i] -= epsilon
-        gradapprox[i] = (J(theta_plus) - J(theta_minus)) / (2.0 * epsilon)
-        if not np.isfinite(gradapprox[i]):
-            raise ValueError(f"J: expected finite costs, got a non-finite value near "
-                             f"theta[{i}] = {theta[i]!r}")
+        change = J(theta_plus) - J(theta_minus)
+        if np.ndim(change) != 0 or not np.isfinite(change):
+            raise ValueError(f"J: expected finite float costs, got a difference {change!r:.40} at theta[{i}]")
+        gradapprox[i] = change / (2.0 * epsilon)
     return gradapprox
 
 
@@ -127,7 +125,7 @@ class GradientCheckResult:
 
     @property
     def passed(self) -> bool:
-        """True when ``difference < threshold``."""
+        """``difference < threshold``: a block far smaller than the rest can fail it unseen."""
         return self.difference < self.threshold
 
     @property
@@ -137,9 +135,8 @@ class GradientCheckResult:
 
     def __str__(self) -> str:
         blocks = ", ".join(f"{key}: {value:.1e}" for key, value in self.block_differences.items())
-        return (f"gradient check {'passed' if self.passed else 'FAILED'}: difference "
-                f"{self.difference:.3e} (threshold {self.threshold:g}); worst block "
-                f"{self.worst_block}; {blocks}")
+        return (f"gradient check {'passed' if self.passed else 'FAILED'}: difference {self.difference:.3e} "
+                f"(threshold {self.threshold:g}); worst block {self.worst_block}; {blocks}")
 
 
 def _gradapprox_loop(cache: ForwardCache, Y: Array, lambd: float, epsilon: float) -> Array:
@@ -219,8 +216,8 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
     ``keep_prob < 1`` the dropout masks are drawn once (from ``seed``) or taken
     from ``masks``, and reused for the backward pass and all :math:`2P` perturbed
     evaluations: :math:`J` is then the cost of one fixed thinned network. Raises
-    ValueError naming ``parameters`` if the forward pass overflows, ``epsilon`` if
-    a perturbed cost does.
+    ValueError naming ``parameters`` if the cost or the gradient overflows, ``epsilon``
+    if a perturbed cost does.
 
     A correct backward pass can fail where a step carries a hidden pre-activation
     to ReLU's kink at 0 or across it: backpropagation takes the slope at 0 as 0,
@@ -269,10 +266,13 @@ def check_gradients(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y: ArrayL
     with np.errstate(over="ignore", invalid="ignore"):
         # The masks drawn here (if any) are reused by every later evaluation.
         _, cache = _core.forward_propagation(X, params, probs[1:-1], rng, fixed)
-        check_finite_logits(cache)
         grads = (_core.backward_propagation(Y, cache, lambd) if grads is None
                  else check_grads(grads, params))
         grad = _core.gradients_to_vector(grads, layout)
+        cost = _core.compute_cost_from_logits(cache.Z[-1], Y, params, lambd)
+        if not (np.isfinite(cost) and np.isfinite(grad).all()):
+            raise ValueError("parameters: expected parameters whose cost and gradient stay "
+                             "finite, got values that overflow float64")
         try:
             gradapprox = (_gradapprox_loop if method == "loop" else _gradapprox_batched)(
                 cache, Y, lambd, epsilon)

@@ -38,6 +38,18 @@ def _checked_weights(parameters: Mapping[str, ArrayLike] | None, lambd: float
     return check_parameters(parameters) if lambd else None
 
 
+def _finite_cost(cost: float, name: str, weights: Mapping[str, Array] | None, lambd: float,
+                 m: int) -> float:
+    """``cost``, or an error naming what made it overflow: the data term or the L2 term."""
+    if not np.isfinite(cost):
+        with np.errstate(over="ignore"):
+            if weights is not None and not np.isfinite(_core.l2_penalty(weights, lambd, m)):
+                name = "parameters"
+        raise ValueError(f"{name}: expected values whose cost fits in float64, "
+                         f"got a cost that overflows")
+    return cost
+
+
 @functools.wraps(_core.compute_cost)
 @validate_params(lambd=NONNEGATIVE)
 def compute_cost(AL: ArrayLike, Y: ArrayLike, parameters: Mapping[str, ArrayLike] | None = None,
@@ -45,7 +57,10 @@ def compute_cost(AL: ArrayLike, Y: ArrayLike, parameters: Mapping[str, ArrayLike
     AL, Y = _check_cost_inputs("AL", AL, Y, parameters, lambd)
     if np.any((AL < 0) | (AL > 1)):
         raise ValueError("AL: expected probabilities in [0, 1], got values outside it")
-    return float(_core.compute_cost(AL, Y, _checked_weights(parameters, lambd), lambd))
+    weights = _checked_weights(parameters, lambd)
+    with np.errstate(over="ignore"):
+        cost = float(_core.compute_cost(AL, Y, weights, lambd))
+    return _finite_cost(cost, "AL", weights, lambd, Y.shape[1])
 
 
 @functools.wraps(_core.compute_cost_from_logits)
@@ -54,4 +69,7 @@ def compute_cost_from_logits(ZL: ArrayLike, Y: ArrayLike,
                              parameters: Mapping[str, ArrayLike] | None = None,
                              lambd: float = 0.0) -> float:
     ZL, Y = _check_cost_inputs("ZL", ZL, Y, parameters, lambd)
-    return float(_core.compute_cost_from_logits(ZL, Y, _checked_weights(parameters, lambd), lambd))
+    weights = _checked_weights(parameters, lambd)
+    with np.errstate(over="ignore", invalid="ignore"):
+        cost = float(_core.compute_cost_from_logits(ZL, Y, weights, lambd))
+    return _finite_cost(cost, "ZL", weights, lambd, Y.shape[1])

@@ -29,8 +29,9 @@ Mask = NDArray[np.bool_]
 
 
 def check_keep_prob(keep_prob: object, L: int) -> float | list[float]:
-    """One probability in (0, 1], or one per hidden layer."""
-    if isinstance(keep_prob, Sequence) and not isinstance(keep_prob, str):
+    """One probability in (0, 1], or one per hidden layer (a sequence or a 1-D array)."""
+    if (isinstance(keep_prob, Sequence) and not isinstance(keep_prob, str)
+            or isinstance(keep_prob, np.ndarray) and keep_prob.ndim == 1):
         if len(keep_prob) != L - 1:
             raise ValueError(f"keep_prob: expected a number or one probability per hidden "
                              f"layer ({L - 1}), got a sequence of length {len(keep_prob)}")

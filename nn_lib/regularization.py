@@ -33,6 +33,9 @@ def inverted_dropout(A: ArrayLike, keep_prob: float, rng: np.random.Generator | 
                      D: ArrayLike | None = None) -> tuple[Array, NDArray[np.bool_]]:
     A = check_array("A", A, ndim=2)
     if D is None:
+        if rng is None:
+            raise ValueError("rng: expected a numpy.random.Generator to draw the mask when "
+                             "no D is given, got None")
         if not isinstance(rng, np.random.Generator):
             raise TypeError(f"rng: expected a numpy.random.Generator, got {type(rng).__name__}")
         return _core.inverted_dropout(A, keep_prob, rng)

@@ -173,9 +173,11 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
         Default ``GradientDescent(learning_rate=0.01)``. It is copied: the object you
         pass is not modified, and the trained copy is returned in the result. Every
         mini-batch step calls its :meth:`~nn_lib.Optimizer.update_block` once per
-        block. A copy whose state belongs to these blocks (the optimizer of an
-        earlier result, passed back with its parameters) goes on from that state;
-        otherwise :meth:`~nn_lib.Optimizer.initialize` starts it afresh.
+        block. When ``parameters`` are given and the optimizer's state has their
+        names and shapes (the optimizer of an earlier result, passed back with its
+        parameters), training goes on from that state; otherwise
+        :meth:`~nn_lib.Optimizer.initialize` starts it afresh. Its ``learning_rate``
+        is taken as it is (after a schedule, the rate the schedule ended with).
     num_epochs : int
         >= 1.
     mini_batch_size : int or None
@@ -189,7 +191,8 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
         every ``mini_batch_size``.
     keep_prob : float or sequence of float
         Dropout keep probability of the hidden layers, in (0, 1]: one number for
-        all of them, or one per hidden layer (``len(layer_dims) - 2`` values).
+        all of them, or one per hidden layer (``len(layer_dims) - 2`` values). A
+        network without hidden layers has no unit to drop: there it changes nothing.
     seed : int, numpy.random.Generator or None
         One seed drives three independent streams (initialization, shuffling,
         dropout), so the same seed gives bit-identical results, and runs that
@@ -233,11 +236,16 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
     init_rng, shuffle_rng, dropout_rng = _seed_sequence(seed)
     if parameters is None:
         parameters = _initialized(layer_dims, initialization, init_rng)
+        optimizer.reset()  # a new network: no state of an earlier run carries over
     params = _checked_network(parameters, layer_dims, X.shape[0])
     return _fit(X, Y, params, optimizer, shuffle_rng, dropout_rng, num_epochs=num_epochs,
                 mini_batch_size=mini_batch_size, lambd=lambd, keep_prob=keep_prob,
                 lr_schedule=lr_schedule, cost_every=cost_every, record_steps=record_steps,
                 checkpoint_every=checkpoint_every, print_every=print_every)[0]
+
+
+_SEEDS_OPTIONS = ("optimizer", "num_epochs", "mini_batch_size", "lambd", "keep_prob",
+                  "initialization", "lr_schedule", "cost_every", "record_steps", "checkpoint_every")
 
 
 @validate_params(**_TRAINING_LIMITS)
@@ -264,7 +272,7 @@ def train_seeds(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int], seeds: Se
         Labels, 0 or 1, shaped like ``X``.
     layer_dims : sequence of int
         As for :func:`train`.
-    seeds : sequence of int
+    seeds : sequence of int or 1-D array of int
         ``S >= 1`` non-negative integer seeds, one per network.
     **options
         Any keyword of :func:`train` except ``seed``, ``parameters`` and
@@ -281,12 +289,19 @@ def train_seeds(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int], seeds: Se
     if refused:
         raise TypeError(f"train_seeds: expected keywords of train other than seed, parameters "
                         f"and print_every (they are for one run at a time), got {refused}")
+    unknown = sorted(set(options) - set(_SEEDS_OPTIONS))
+    if unknown:
+        raise TypeError(f"train_seeds(): got unexpected keyword argument(s) {unknown}; its options "
+                        f"are the keywords of train {', '.join(_SEEDS_OPTIONS)}")
+    if isinstance(seeds, np.ndarray) and seeds.ndim == 1:
+        seeds = list(seeds)
     if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
         raise TypeError(f"seeds: expected a non-empty list of integer seeds, got {seeds!r:.80}")
     for k, seed in enumerate(seeds):
         Integer(0)(f"seeds[{k}]", seed)
     X, Y = _checked_data_sets(X, Y, len(seeds))
     optimizer = _checked_optimizer(options.pop("optimizer", None))
+    optimizer.reset()  # new networks: no state of an earlier run carries over
     initialization = options.pop("initialization", "he")
     streams = [_seed_sequence(seed) for seed in seeds]
     networks = [_initialized(layer_dims, initialization, init) for init, _, _ in streams]

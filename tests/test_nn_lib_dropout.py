@@ -196,7 +196,9 @@ def test_inverted_dropout_refuses_a_bad_mask(D, expected):
 
 
 def test_inverted_dropout_without_a_mask_needs_a_generator():
-    with pytest.raises(TypeError, match="^rng: expected a numpy.random.Generator, got NoneType"):
+    # None is the right type for an argument left out, as in forward_propagation: ValueError.
+    with raises_exactly(ValueError, "rng: expected a numpy.random.Generator to draw the mask "
+                                    "when no D is given, got None"):
         nl.inverted_dropout(np.ones((2, 3)), 0.5)
 
 

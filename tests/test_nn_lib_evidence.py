@@ -211,6 +211,12 @@ def test_interval_formats_as_mean_and_ends(interval, spec, text):
     assert format(interval, spec) == text
 
 
+@pytest.mark.parametrize("spec", [".0f", "+.3f", ".1%", ".3g"])
+def test_a_negative_zero_is_shown_as_zero(spec):
+    text = format(Interval(-0.0, -0.0, 0.0, 5, 0.95, 4.0), spec)
+    assert "-" not in text and text.count("0") >= 3
+
+
 def test_interval_formats_as_its_str_without_a_spec():
     interval = mean_interval([1.0, 3.0])
     assert f"{interval}" == str(interval)

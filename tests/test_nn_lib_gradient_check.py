@@ -59,7 +59,7 @@ def test_gradients_to_vector_takes_blocks_of_any_shape():
     layout = [("w", (3,)), ("T", (2, 1, 2))]
     grads = {"dw": np.array([1.0, 2.0, 3.0]), "dT": np.arange(4.0, 8.0).reshape(2, 1, 2)}
     np.testing.assert_array_equal(nl.gradients_to_vector(grads, layout), np.arange(1.0, 8.0))
-    with raises_exactly(ValueError, "grads['dw']: expected 3 rows, got shape (2,)"):
+    with raises_exactly(ValueError, "grads['dw']: expected 3 entries, got shape (2,)"):
         nl.gradients_to_vector(grads | {"dw": np.ones(2)}, layout)
     with raises_exactly(ValueError, "grads['dT']: expected shape (2, 1, 2), got (2, 1, 3)"):
         nl.gradients_to_vector(grads | {"dT": np.ones((2, 1, 3))}, layout)
@@ -419,12 +419,25 @@ def test_overflowing_forward_pass_is_refused_before_any_numpy_warning():
     P = {"W1": np.full((2, 2), 1e308), "b1": np.zeros((2, 1)),
          "W2": np.array([[1.0, -1.0]]), "b2": np.zeros((1, 1))}
     X, Y = np.full((2, 3), 10.0), np.array([[1.0, 0.0, 1.0]])
-    message = ("parameters: expected parameters whose forward pass stays finite, "
-               "got logits that overflow float64")
+    message = ("parameters: expected parameters whose cost and gradient stay finite, "
+               "got values that overflow float64")
     for method in METHODS:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             with raises_exactly(ValueError, message):
+                nl.check_gradients(P, X, Y, method=method)
+
+
+def test_a_finite_cost_with_an_overflowing_gradient_is_refused():
+    # Logits of about 1e308 are finite and saturate the sigmoid, but dW1 = W2^T dZ2 ... / m
+    # overflows: the check used to print "difference nan".
+    P, X, Y = random_network(0, [2, 3, 1], 50)
+    P["W2"] = P["W2"] / np.abs(P["W2"]).max() * 1e308
+    for method in METHODS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with raises_exactly(ValueError, "parameters: expected parameters whose cost and "
+                                            "gradient stay finite, got values that overflow float64"):
                 nl.check_gradients(P, X, Y, method=method)
 
 

@@ -513,7 +513,7 @@ def test_optimizer_path_starts_at_theta0_and_matches_update():
 
 @pytest.mark.parametrize("grad, error, message", [
     (lambda t: np.ones((2, 1)), ValueError, "grad(theta): expected a 1-D array, got shape (2, 1)"),
-    (lambda t: np.ones(3), ValueError, "grad(theta): expected 2 rows, got shape (3,)"),
+    (lambda t: np.ones(3), ValueError, "grad(theta): expected 2 entries, got shape (3,)"),
     (lambda t: np.array([1.0, np.nan]), ValueError,
      "grad(theta): expected finite values, got NaN or infinity"),
 ])
@@ -652,6 +652,39 @@ def test_train_seeds_refuses_bad_options(kwargs, error, message):
     if "seed" not in kwargs and "parameters" not in kwargs:     # train declares the same limits
         with pytest.raises(error, match=message):
             nl.train(X, Y, [2, 3, 1], **kwargs)
+
+
+def test_train_seeds_names_itself_and_its_options_for_a_misspelt_keyword():
+    X, Y = nl.make_moons(20, seed=0)
+    with pytest.raises(TypeError, match=r"^train_seeds\(\): got unexpected keyword argument\(s\) "
+                                        r"\['lamda'\]; its options .* lambd, keep_prob"):
+        nl.train_seeds(X, Y, [2, 3, 1], [0, 1], lamda=0.1)
+
+
+def test_train_seeds_takes_seeds_and_keep_prob_as_arrays():
+    X, Y = nl.make_moons(40, seed=0)
+    options = dict(num_epochs=3, optimizer=nl.GradientDescent(0.5))
+    from_arrays = nl.train_seeds(X, Y, [2, 4, 3, 1], np.arange(2), keep_prob=np.array([0.5, 0.8]),
+                                 **options)
+    from_lists = nl.train_seeds(X, Y, [2, 4, 3, 1], [0, 1], keep_prob=[0.5, 0.8], **options)
+    for a, b in zip(from_arrays, from_lists):
+        np.testing.assert_array_equal(a.costs, b.costs)
+
+
+def test_an_earlier_optimizer_goes_on_only_with_its_parameters():
+    X, Y = nl.make_moons(40, seed=0)
+    first = nl.train(X, Y, [2, 3, 1], optimizer=nl.Adam(0.01), num_epochs=4, seed=0)
+    assert first.optimizer.t == 4
+    fresh = nl.train(X, Y, [2, 3, 1], optimizer=first.optimizer, num_epochs=1, seed=1)
+    new = nl.train(X, Y, [2, 3, 1], optimizer=nl.Adam(0.01), num_epochs=1, seed=1)
+    assert fresh.optimizer.t == 1
+    for key in new.parameters:
+        np.testing.assert_array_equal(fresh.parameters[key], new.parameters[key])
+    stacked = nl.train_seeds(X, Y, [2, 3, 1], [1], optimizer=first.optimizer, num_epochs=1)
+    assert stacked[0].optimizer.t == 1
+    going_on = nl.train(X, Y, [2, 3, 1], optimizer=first.optimizer, num_epochs=1,
+                        parameters=first.parameters)
+    assert going_on.optimizer.t == 5
 
 
 @pytest.mark.parametrize("seeds, error, message", [

@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 import math
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -367,7 +368,47 @@ def test_numerical_gradient_refuses_a_nan_cost():
         nl.numerical_gradient(lambda t: float("nan"), [1.0, 2.0])
 
 
-@pytest.mark.parametrize("layout", ["abc", None, [("W1",)]])
+def test_numerical_gradient_refuses_a_J_that_returns_an_array():
+    with pytest.raises(ValueError, match=r"^J: expected finite float costs, got a difference array"):
+        nl.numerical_gradient(lambda t: t ** 2, [1.0, 2.0])
+
+
+def test_complex_input_is_refused_not_truncated():
+    X, Y = nl.make_moons(20, seed=0)
+    with raises_exactly(TypeError, "X: expected real numbers, got complex values"):
+        nl.train(X + 1j, Y, [2, 3, 1], num_epochs=1)
+    with raises_exactly(TypeError, "AL: expected real numbers, got complex values"):
+        nl.compute_cost([[0.5 + 0j]], [[1.0]])
+
+
+def test_transposed_X_gets_a_hint():
+    X, Y = nl.make_moons(20, seed=0)
+    with raises_exactly(ValueError, "Y: expected shape (1, 2) to match the 2 columns (examples) of "
+                                    "X, got shape (1, 20); if the 20 rows of X are the examples, "
+                                    "pass X.T (one example per column)"):
+        nl.train(X.T, Y, [2, 3, 1])
+    with raises_exactly(ValueError, "Y: expected shape (1, 20) to match the 20 columns (examples) "
+                                    "of X, got shape (1, 3)"):
+        nl.train(X, Y[:, :3], [2, 3, 1])
+
+
+@pytest.mark.parametrize("cost, ZL_or_AL", [(nl.compute_cost, np.full((1, 3), 0.5)),
+                                            (nl.compute_cost_from_logits, np.zeros((1, 3)))])
+def test_a_cost_that_overflows_names_what_overflowed(cost, ZL_or_AL):
+    huge = {"W1": np.full((1, 2), 1e200), "b1": np.zeros((1, 1))}
+    name = "AL" if cost is nl.compute_cost else "ZL"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with raises_exactly(ValueError, "parameters: expected values whose cost fits in float64, "
+                                        "got a cost that overflows"):
+            cost(ZL_or_AL, np.zeros((1, 3)), huge, lambd=1.0)
+        if name == "ZL":   # each loss is finite, their sum is not
+            with raises_exactly(ValueError, "ZL: expected values whose cost fits in float64, "
+                                            "got a cost that overflows"):
+                cost(np.full((1, 3), 1e308), np.zeros((1, 3)))
+
+
+@pytest.mark.parametrize("layout", ["abc", None, [("W1",)], {"W1": (1, 1), "b1": (1, 1)}])
 def test_vector_to_dictionary_refuses_a_bad_layout(layout):
     with pytest.raises((ValueError, TypeError), match="^layout"):
         nl.vector_to_dictionary(np.ones(3), layout)
@@ -734,8 +775,8 @@ def test_check_parameters_messages_name_the_source_of_the_mismatch():
     three = {"W1": np.ones((3, 2)), "b1": np.ones((3, 1)), "W2": np.ones((4, 3)),
              "b2": np.ones((4, 1)), "W3": np.ones((1, 4)), "b3": np.ones((1, 1))}
     assert v.check_parameters(three, n_x=2).keys() == three.keys()
-    with raises_exactly(ValueError, "parameters['W1']: expected 5 columns to match the rows of X, "
-                                    "got shape (3, 2)"):
+    with raises_exactly(ValueError, "parameters['W1']: expected 5 columns to match the rows of X "
+                                    "(X has shape (n_x, m), one example per column), got shape (3, 2)"):
         v.check_parameters(three, n_x=5)
     with raises_exactly(ValueError, "parameters['W2']: expected 3 columns to match the rows of W1, "
                                     "got shape (4, 2)"):
