@@ -225,7 +225,10 @@ class Validated:
     """Base of classes whose hyperparameters are declared in ``_parameter_constraints``.
 
     Every assignment to a declared attribute is checked, in ``__init__`` and
-    afterwards (a learning-rate schedule that sets ``learning_rate`` too).
+    afterwards (a learning-rate schedule that sets ``learning_rate`` too). The
+    ``repr`` shows the arguments of ``__init__`` stored under their own names,
+    so that a user's subclass with a new hyperparameter shows it without
+    declaring it.
     """
 
     _parameter_constraints: ClassVar[dict[str, Constraint]] = {}
@@ -237,8 +240,12 @@ class Validated:
         object.__setattr__(self, name, value)
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}"
-                           for name in type(self)._parameter_constraints)
+        # The arguments of __init__ kept under their own names (a subclass's new ones
+        # too, declared or not), then any declared hyperparameter __init__ does not name.
+        names = [*inspect.signature(type(self).__init__).parameters,
+                 *type(self)._parameter_constraints]
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in dict.fromkeys(names)
+                           if name != "self" and hasattr(self, name))
         return f"{type(self).__name__}({fields})"
 
 

@@ -50,6 +50,8 @@ class Optimizer(Validated):
       array: never modify ``param`` or ``grad`` in place).
 
     ``self.t`` already counts the current step when :meth:`update_block` runs.
+    Keep each new hyperparameter under the name of its ``__init__`` argument
+    (``self.weight_decay = weight_decay``): the ``repr`` shows it then.
 
     Parameters
     ----------

@@ -12,9 +12,10 @@ __all__ = ["Schedule", "InverseTimeDecay", "StepDecay", "ExponentialDecay"]
 class Schedule(Validated):
     """Base class. ``schedule(learning_rate0, epoch)`` gives the rate for ``epoch`` (0-based).
 
-    A subclass declares its hyperparameters in ``_parameter_constraints`` and
-    implements :meth:`rate`; calling the schedule checks the two arguments and
-    calls :meth:`rate`. :func:`nn_lib.train` without a schedule keeps the rate constant.
+    A subclass implements :meth:`rate` and keeps its hyperparameters under the
+    names of its ``__init__`` arguments, which its ``repr`` then shows; calling the
+    schedule checks the two arguments and calls :meth:`rate`. :func:`nn_lib.train`
+    without a schedule keeps the rate constant.
     """
 
     def __call__(self, learning_rate0: float, epoch: int) -> float:

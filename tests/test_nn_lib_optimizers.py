@@ -443,6 +443,23 @@ def test_copy_is_independent_and_repr_names_the_class(make):
     assert text.startswith(type(opt).__name__ + "(") and "learning_rate=" in text
 
 
+def test_repr_of_a_subclass_shows_its_new_hyperparameter():
+    class AdamW(nl.Adam):          # as a user (or the book's Adam chapter) writes it
+        def __init__(self, learning_rate=0.001, weight_decay=0.0):
+            super().__init__(learning_rate)
+            self.weight_decay = weight_decay
+
+    class Decayed(nl.Adam):        # new arguments first, the rest passed through
+        def __init__(self, kappa, **adam_options):
+            self.kappa = kappa
+            super().__init__(**adam_options)
+
+    assert repr(AdamW(0.01, 0.5)) == ("AdamW(learning_rate=0.01, weight_decay=0.5, beta1=0.9, "
+                                      "beta2=0.999, epsilon=1e-08)")
+    assert repr(Decayed(0.1, beta1=0.5)) == ("Decayed(kappa=0.1, learning_rate=0.001, beta1=0.5, "
+                                             "beta2=0.999, epsilon=1e-08)")
+
+
 def test_learning_rate_can_change_between_updates():
     opt = nl.GradientDescent(0.1)
     theta = _step(opt, [1.0], [1.0])
