@@ -279,9 +279,9 @@ def compute_cost(AL: Array, Y: Array, parameters: Mapping[str, Array] | None = N
               + (1 - y^{(i)}) \log\left(1 - a^{[L](i)}\right) \right)
               + \frac{\lambda}{2m} \sum_l \sum_k \sum_j \left(W^{[l]}_{kj}\right)^2
 
-    Outputs are clipped to ``[1e-15, 1 - 1e-15]`` so that a saturated network gives a large finite cost (about 34.5 per
-    saturated wrong example), not infinity. Use :func:`compute_cost_from_logits`
-    for a value without clipping.
+    Outputs are clipped to ``[1e-15, 1 - 1e-15]`` so that a saturated network
+    gives a large finite cost (about 34.5 per saturated wrong example), not
+    infinity. Use :func:`compute_cost_from_logits` for a value without clipping.
 
     Parameters
     ----------

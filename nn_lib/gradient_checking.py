@@ -81,8 +81,7 @@ def _equation_4(grad: Array, gradapprox: Array) -> float:
     if largest == 0:
         return 0.0
     grad, gradapprox = grad / largest, gradapprox / largest
-    return float(np.linalg.norm(grad - gradapprox)
-                 / (np.linalg.norm(grad) + np.linalg.norm(gradapprox)))
+    return float(np.linalg.norm(grad - gradapprox) / (np.linalg.norm(grad) + np.linalg.norm(gradapprox)))
 
 
 @validate_params(epsilon=POSITIVE)
@@ -125,7 +124,8 @@ class GradientCheckResult:
 
     @property
     def passed(self) -> bool:
-        """``difference < threshold``: a block far smaller than the rest can fail it unseen."""
+        """``difference < threshold``, over the whole vector: a wrong block much smaller
+        than the others can still pass (see ``block_differences``)."""
         return self.difference < self.threshold
 
     @property
