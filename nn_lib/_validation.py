@@ -241,11 +241,12 @@ class Validated:
 
     def __repr__(self) -> str:
         # The arguments of __init__ kept under their own names (a subclass's new ones
-        # too, declared or not), then any declared hyperparameter __init__ does not name.
+        # too, declared or not; "self" is no attribute), then any declared
+        # hyperparameter __init__ does not name.
         names = [*inspect.signature(type(self).__init__).parameters,
                  *type(self)._parameter_constraints]
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in dict.fromkeys(names)
-                           if name != "self" and hasattr(self, name))
+                           if hasattr(self, name))
         return f"{type(self).__name__}({fields})"
 
 

@@ -38,16 +38,9 @@ def _checked_weights(parameters: Mapping[str, ArrayLike] | None, lambd: float
     return check_parameters(parameters) if lambd else None
 
 
-def _finite_cost(cost: float, name: str, weights: Mapping[str, Array] | None, lambd: float,
-                 m: int) -> float:
-    """``cost``, or an error naming what made it overflow: the data term or the L2 term."""
-    if not np.isfinite(cost):
-        with np.errstate(over="ignore"):
-            if weights is not None and not np.isfinite(_core.l2_penalty(weights, lambd, m)):
-                name = "parameters"
-        raise ValueError(f"{name}: expected values whose cost fits in float64, "
-                         f"got a cost that overflows")
-    return cost
+def _overflowed(name: str) -> ValueError:
+    """The error for a cost beyond float64's range, naming the argument whose term overflowed."""
+    return ValueError(f"{name}: expected values whose cost fits in float64, got a cost that overflows")
 
 
 @functools.wraps(_core.compute_cost)
@@ -57,10 +50,11 @@ def compute_cost(AL: ArrayLike, Y: ArrayLike, parameters: Mapping[str, ArrayLike
     AL, Y = _check_cost_inputs("AL", AL, Y, parameters, lambd)
     if np.any((AL < 0) | (AL > 1)):
         raise ValueError("AL: expected probabilities in [0, 1], got values outside it")
-    weights = _checked_weights(parameters, lambd)
     with np.errstate(over="ignore"):
-        cost = float(_core.compute_cost(AL, Y, weights, lambd))
-    return _finite_cost(cost, "AL", weights, lambd, Y.shape[1])
+        cost = float(_core.compute_cost(AL, Y, _checked_weights(parameters, lambd), lambd))
+    if not np.isfinite(cost):  # clipped, the data term is at most about 34.5: the L2 term overflowed
+        raise _overflowed("parameters")
+    return cost
 
 
 @functools.wraps(_core.compute_cost_from_logits)
@@ -69,7 +63,10 @@ def compute_cost_from_logits(ZL: ArrayLike, Y: ArrayLike,
                              parameters: Mapping[str, ArrayLike] | None = None,
                              lambd: float = 0.0) -> float:
     ZL, Y = _check_cost_inputs("ZL", ZL, Y, parameters, lambd)
-    weights = _checked_weights(parameters, lambd)
-    with np.errstate(over="ignore", invalid="ignore"):
-        cost = float(_core.compute_cost_from_logits(ZL, Y, weights, lambd))
-    return _finite_cost(cost, "ZL", weights, lambd, Y.shape[1])
+    with np.errstate(over="ignore"):
+        cost = float(_core.compute_cost_from_logits(ZL, Y, _checked_weights(parameters, lambd), lambd))
+        # Each example's loss is finite: the sum over the examples overflowed, or the L2 term.
+        if not np.isfinite(cost):
+            raise _overflowed("parameters" if np.isfinite(_core.compute_cost_from_logits(ZL, Y))
+                              else "ZL")
+    return cost

@@ -375,10 +375,19 @@ def test_numerical_gradient_refuses_a_J_that_returns_an_array():
 
 def test_complex_input_is_refused_not_truncated():
     X, Y = nl.make_moons(20, seed=0)
-    with raises_exactly(TypeError, "X: expected real numbers, got complex values"):
-        nl.train(X + 1j, Y, [2, 3, 1], num_epochs=1)
-    with raises_exactly(TypeError, "AL: expected real numbers, got complex values"):
-        nl.compute_cost([[0.5 + 0j]], [[1.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")      # refused before any conversion could warn
+        with raises_exactly(TypeError, "X: expected real numbers, got complex values"):
+            nl.train(X + 1j, Y, [2, 3, 1], num_epochs=1)
+        with raises_exactly(TypeError, "AL: expected real numbers, got complex values"):
+            nl.compute_cost([[0.5 + 0j]], [[1.0]])
+
+
+def test_a_vector_of_the_wrong_length_is_counted_in_entries():
+    with raises_exactly(ValueError, "theta: expected 1 entry, got shape (2,)"):
+        nl.vector_to_dictionary(np.ones(2), [("b", (1,))])
+    with raises_exactly(ValueError, "theta: expected 3 entries, got shape (2,)"):
+        nl.vector_to_dictionary(np.ones(2), [("b", (3,))])
 
 
 def test_transposed_X_gets_a_hint():
