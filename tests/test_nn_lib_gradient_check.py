@@ -441,6 +441,18 @@ def test_a_finite_cost_with_an_overflowing_gradient_is_refused():
                 nl.check_gradients(P, X, Y, method=method)
 
 
+def test_an_L2_term_that_overflows_is_blamed_on_the_parameters_not_on_epsilon():
+    # A weight of 1e200 on an input that is always 0: the forward pass and the gradient stay
+    # finite, but the L2 term of the cost, (lambd / 2m) * 1e400, does not.
+    P, X, Y = random_network(1, [2, 3, 1], 20)
+    X[0] = 0.0
+    P["W1"][:, 0] = 1e200
+    for method in METHODS:
+        with raises_exactly(ValueError, "parameters: expected parameters whose cost and "
+                                        "gradient stay finite, got values that overflow float64"):
+            nl.check_gradients(P, X, Y, lambd=0.7, method=method)
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_the_loop_method_is_equation_3_by_a_forward_pass_per_point_bit_for_bit(mode):
     # The same operations as the documented loop, written here with nn_lib's public
