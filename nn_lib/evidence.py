@@ -157,7 +157,12 @@ class Interval:
         if not callable(function):
             raise TypeError(f"function: expected a callable float -> float, "
                             f"got {_describe(function)}")
-        low, mean, high = (float(function(x)) for x in (self.low, self.mean, self.high))
+        values = [function(x) for x in (self.low, self.mean, self.high)]
+        try:
+            low, mean, high = (float(v) for v in values)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"function: expected a number for each end and for the mean, got "
+                            f"{_describe(values[0])}") from error
         if not (math.isfinite(low) and math.isfinite(high) and low <= mean <= high):
             raise ValueError(f"function: expected a non-decreasing function with finite values, "
                              f"got {low!r}, {mean!r}, {high!r} for the low end, the mean and "
@@ -166,8 +171,9 @@ class Interval:
                         df=self.df)
 
     def __str__(self) -> str:
-        return (f"{self.mean:.4g} ({self.confidence:.0%} interval "
-                f"{self.low:.4g} to {self.high:.4g}, n = {self.n})")
+        mean, low, high = (0.0 if x == 0 else x for x in (self.mean, self.low, self.high))
+        return (f"{mean:.4g} ({100 * self.confidence:g}% interval "
+                f"{low:.4g} to {high:.4g}, n = {self.n})")
 
     def __format__(self, spec: str) -> str:
         """``"mean [low, high]"``, the three numbers formatted with ``spec``.
@@ -182,8 +188,11 @@ class Interval:
         number that prints like zero is shown as zero, an end that prints like the
         mean as the mean. Such a difference is a rounding residue (the 1e-14 left by
         a mean of differences that cancel, or the ends of an interval of equal
-        measurements), not something a reader needs to see. An empty spec gives
-        ``str(interval)``.
+        measurements), not something a reader needs to see, except where it decides
+        the verdict: in an interval that lies above or below zero no number is shown
+        as zero, and if six decimals print one as zero, all three are printed with
+        three significant digits (``"+1.00e-07 [+5.00e-08, +1.50e-07]"``), so that the
+        text never contradicts :func:`verdict`. An empty spec gives ``str(interval)``.
         """
         if not spec:
             return str(self)
@@ -203,12 +212,18 @@ class Interval:
         if fixed:
             head, digits, kind = fixed[1], int(fixed[2]), fixed[3]
             finest = f"{head}6{kind}"
-            mean, low, high = (0.0 if looks_like_zero(x, finest) else x for x in (mean, low, high))
+            if low <= 0 <= high:  # residue is zero only where zero is inside the interval
+                mean, low, high = (0.0 if looks_like_zero(x, finest) else x
+                                   for x in (mean, low, high))
             low, high = (mean if format(end, finest) == format(mean, finest) else end
                          for end in (low, high))
             while digits < 6 and looks_wrong(spec):
                 digits += 1
                 spec = f"{head}{digits}{kind}"
+            if any(looks_like_zero(x, spec) for x in (mean, low, high)):
+                scale, unit = (100.0, "%") if kind == "%" else (1.0, "")
+                numbers = (f"{scale * x:{head}2e}{unit}" for x in (self.mean, self.low, self.high))
+                return "{} [{}, {}]".format(*numbers)
         return f"{mean:{spec}} [{low:{spec}}, {high:{spec}}]"
 
 
@@ -331,13 +346,15 @@ def t_cdf(t: float, df: float) -> float:
 def t_quantile(p: float, df: float) -> float:
     r"""Quantile of Student's t: the :math:`t` with :math:`F_\nu(t) = p`.
 
-    For :math:`p > \tfrac12` the upper tail :math:`P(T > t) = 1 - p` is solved for
-    :math:`t > 0` by bisection (the tail decreases in :math:`t`), until the bracket is
-    two adjacent float64 values; :math:`t_{1-p} = -t_p` gives the lower half. The
-    result is then as accurate as the computed tail allows, and agrees with
-    published tables to all their digits (relative error below about 1e-12 for
-    :math:`\nu \le 1000`, absolute error about 1e-9 at :math:`\nu = 10^8`, where the
-    continued fraction needs many terms).
+    The smaller tail, :math:`P(T > t) = \min(p, 1 - p)`, is solved for :math:`t > 0`
+    by bisection (the tail decreases in :math:`t`), until the bracket is two adjacent
+    float64 values; :math:`t_{1-p} = -t_p` gives the sign. Solving the smaller tail
+    itself, rather than :math:`1 - p` for a small :math:`p`, keeps the digits that
+    forming :math:`1 - p` would round away. The result is as accurate as the computed
+    tail allows, and agrees with published tables to all their digits (relative error
+    below about 1e-12 for :math:`\nu \le 1000`, absolute error about 1e-9 at
+    :math:`\nu = 10^8`, where the continued fraction needs many terms), for tails down
+    to the one at :math:`t = 10^{154}`, beyond which :math:`t^2` overflows.
 
     Parameters
     ----------
@@ -353,24 +370,25 @@ def t_quantile(p: float, df: float) -> float:
     """
     if p == 0.5:
         return 0.0
-    if p < 0.5:
-        return -t_quantile(1.0 - p, df)
-    target = 1.0 - p
+    target = min(p, 1.0 - p)  # 1 - p is exact for p >= 1/2
     low, high = 0.0, 1.0
     while _upper_tail(high, df) > target:
         low, high = high, 2.0 * high
-    while True:
-        middle = 0.5 * (low + high)
-        if middle in (low, high):
-            return high
+    while (middle := 0.5 * (low + high)) not in (low, high):
         if _upper_tail(middle, df) > target:
             low = middle
         else:
             high = middle
+    return high if p > 0.5 else -high
 
 
 def _interval(mean: float, standard_error: float, n: int, df: float,
-              confidence: float) -> Interval:
+              confidence: float, names: str) -> Interval:
+    # A standard error that fits in float64 is below 1e155 (its squares must fit too), so
+    # the ends mean -/+ half cannot overflow where the mean does not.
+    if not (math.isfinite(mean) and math.isfinite(standard_error)):
+        raise ValueError(f"{names}: expected measurements whose mean and spread fit in "
+                         f"float64, got values so large that they overflow")
     half = t_quantile((1.0 + confidence) / 2.0, df) * standard_error
     return Interval(mean=mean, low=mean - half, high=mean + half, n=n,
                     confidence=confidence, df=df)
@@ -403,8 +421,9 @@ def mean_interval(samples: ArrayLike, confidence: float = 0.95) -> Interval:
     """
     x = _check_samples("samples", samples)
     n = x.size
-    return _interval(float(x.mean()), float(x.std(ddof=1)) / math.sqrt(n), n, n - 1.0,
-                     confidence)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused by _interval
+        return _interval(float(x.mean()), float(x.std(ddof=1)) / math.sqrt(n), n, n - 1.0,
+                         confidence, "samples")
 
 
 @validate_params(confidence=_CONFIDENCE)
@@ -435,10 +454,11 @@ def paired_difference_interval(a: ArrayLike, b: ArrayLike, confidence: float = 0
     if a.shape != b.shape:
         raise ValueError(f"b: expected {a.size} measurements paired with those of a, "
                          f"got {b.size}")
-    d = a - b
-    n = d.size
-    return _interval(float(d.mean()), float(d.std(ddof=1)) / math.sqrt(n), n, n - 1.0,
-                     confidence)
+    n = a.size
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused by _interval
+        d = a - b
+        return _interval(float(d.mean()), float(d.std(ddof=1)) / math.sqrt(n), n, n - 1.0,
+                         confidence, "a, b")
 
 
 @validate_params(confidence=_CONFIDENCE)
@@ -473,12 +493,16 @@ def welch_difference_interval(a: ArrayLike, b: ArrayLike, confidence: float = 0.
     """
     a = _check_samples("a", a)
     b = _check_samples("b", b)
-    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
-    variance = float(va + vb)
-    denominator = float(va ** 2 / (a.size - 1) + vb ** 2 / (b.size - 1))
-    df = variance ** 2 / denominator if denominator > 0 else a.size + b.size - 2.0
-    return _interval(float(a.mean() - b.mean()), math.sqrt(variance), a.size + b.size, df,
-                     confidence)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused by _interval
+        va, vb = float(a.var(ddof=1)) / a.size, float(b.var(ddof=1)) / b.size
+        difference = float(a.mean() - b.mean())
+        # The degrees of freedom do not change when both variances are scaled alike; scaled
+        # by the larger one, their squares cannot overflow.
+        top = max(va, vb)
+        ra, rb = (va / top, vb / top) if top > 0 else (0.0, 0.0)
+        denominator = ra ** 2 / (a.size - 1) + rb ** 2 / (b.size - 1)
+        df = (ra + rb) ** 2 / denominator if denominator > 0 else a.size + b.size - 2.0
+    return _interval(difference, math.sqrt(va + vb), a.size + b.size, df, confidence, "a, b")
 
 
 def verdict(interval: Interval) -> str:

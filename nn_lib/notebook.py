@@ -148,10 +148,12 @@ def cached(compute: Callable[..., T], /, **arguments: Any) -> T:
     ``cached`` with the same function and arguments computes and stores the
     result, the others load it. The key is the function's name, the pickled
     arguments (arrays included, byte for byte) and a digest of nn_lib's source,
-    so a change to any argument or to the library computes afresh. A change to
-    the code of a ``compute`` defined outside nn_lib is not seen: rename it or
-    delete the folder. The seed knob needs no special care: seeds are among the
-    arguments.
+    so a change to any argument or to the library computes afresh. For a
+    ``compute`` defined outside nn_lib its compiled code is part of the key too
+    (two lambdas, or a function edited in a notebook, get their own results); a
+    change in what it calls or in the variables it closes over is not seen:
+    delete the folder then. The seed knob needs no special care: seeds are
+    among the arguments.
 
     Results are stored in the folder named by the environment variable
     ``NN_LIB_CACHE``, by default ``nn_lib_cache`` in the temporary directory.
@@ -174,6 +176,9 @@ def cached(compute: Callable[..., T], /, **arguments: Any) -> T:
         raise TypeError(f"compute: expected a function, got {_describe(compute)}")
     key = hashlib.sha256()
     key.update(f"{compute.__module__}.{compute.__qualname__}".encode())
+    code = getattr(compute, "__code__", None)
+    if code is not None and not compute.__module__.startswith("nn_lib"):
+        key.update(code.co_code + repr((code.co_consts, code.co_names)).encode())
     key.update(pickle.dumps(sorted(arguments.items()), protocol=4))
     key.update(_source_digest().encode())
     folder = Path(os.environ.get(CACHE_VARIABLE) or Path(tempfile.gettempdir()) / "nn_lib_cache")
@@ -216,6 +221,9 @@ def cached_in_parallel(compute: Callable[..., T], argument_sets: list[dict[str, 
         ``[cached(compute, **arguments) for arguments in argument_sets]``.
     """
     processes = Integer(1)("processes", processes)
+    if not isinstance(argument_sets, list) or not all(isinstance(a, dict) for a in argument_sets):
+        raise TypeError(f"argument_sets: expected a list of dicts of keyword arguments, "
+                        f"got {_describe(argument_sets)}")
     if processes == 1 or len(argument_sets) <= 1:
         return [cached(compute, **arguments) for arguments in argument_sets]
     import multiprocessing

@@ -39,6 +39,7 @@ def use_book_style() -> None:
 
 
 def _axes(ax: Axes | None) -> Axes:
+    # Called after every check, so that a refused call leaves no empty figure behind.
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
@@ -62,9 +63,11 @@ def plot_data(X: ArrayLike, Y: ArrayLike, ax: Axes | None = None, **scatter: Any
     -------
     matplotlib.axes.Axes
     """
-    X, Y = check_X_Y(X, Y)
-    if X.shape[0] != 2:
-        raise ValueError(f"X: expected 2 rows (two features) to plot, got shape {X.shape}")
+    X, Y = _check_plane(X, Y)
+    fixed = sorted({"c", "color", "marker", "label"} & set(scatter))
+    if fixed:
+        raise TypeError(f"scatter: expected options other than c, color, marker and label "
+                        f"(plot_data sets them per class), got {fixed}")
     ax = _axes(ax)
     options: dict[str, Any] = {"s": 18, "edgecolors": "white", "linewidths": 0.5} | scatter
     for label, marker in ((0, "o"), (1, "s")):
@@ -75,6 +78,13 @@ def plot_data(X: ArrayLike, Y: ArrayLike, ax: Axes | None = None, **scatter: Any
     ax.set_ylabel("$x_2$")
     ax.set_aspect("equal", adjustable="box")
     return ax
+
+
+def _check_plane(X: ArrayLike, Y: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    X, Y = check_X_Y(X, Y)
+    if X.shape[0] != 2:
+        raise ValueError(f"X: expected 2 rows (two features) to plot, got shape {X.shape}")
+    return X, Y
 
 
 @validate_params(resolution=Integer(2), margin=NONNEGATIVE)
@@ -105,7 +115,7 @@ def plot_decision_boundary(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y:
 
     from .network import predict_proba
 
-    X, Y = check_X_Y(X, Y)
+    X, Y = _check_plane(X, Y)
     params = check_parameters(parameters, n_x=2)
     ax = _axes(ax)
     x1 = np.linspace(X[0].min() - margin, X[0].max() + margin, resolution)
@@ -129,7 +139,7 @@ def plot_costs(curves: Mapping[str, Any], ax: Axes | None = None, xlabel: str = 
     ----------
     curves : dict
         Label to either a :class:`nn_lib.TrainingResult` (its ``epochs`` and
-        ``costs`` are drawn) or a pair ``(x, y)`` of equal-length 1-D arrays.
+        ``costs`` are drawn) or a tuple ``(x, y)`` of equal-length 1-D arrays.
     ax : matplotlib.axes.Axes, optional
     xlabel, ylabel : str
         Axis labels.
@@ -140,20 +150,23 @@ def plot_costs(curves: Mapping[str, Any], ax: Axes | None = None, xlabel: str = 
     -------
     matplotlib.axes.Axes
     """
-    if not isinstance(curves, Mapping) or not curves:
-        raise TypeError(f"curves: expected a non-empty dict of label to result or (x, y), "
-                        f"got {curves!r:.80}")
-    ax = _axes(ax)
+    if not isinstance(curves, Mapping):
+        raise TypeError(f"curves: expected a dict of label to result or (x, y), got {curves!r:.80}")
+    if not curves:
+        raise ValueError("curves: expected at least one curve, got an empty dict")
+    checked = {}
     for label, curve in curves.items():
         if hasattr(curve, "costs") and hasattr(curve, "epochs"):
             x, y = curve.epochs, curve.costs
-        elif isinstance(curve, (tuple, list)) and len(curve) == 2:
+        elif isinstance(curve, tuple) and len(curve) == 2:
             x, y = curve
         else:
-            raise TypeError(f"curves[{label!r}]: expected a TrainingResult or a pair (x, y), "
+            raise TypeError(f"curves[{label!r}]: expected a TrainingResult or a tuple (x, y), "
                             f"got {curve!r:.80}")
         x = check_array(f"curves[{label!r}] x", x, ndim=1)
-        y = check_array(f"curves[{label!r}] y", y, ndim=1, rows=x.shape[0])
+        checked[label] = x, check_array(f"curves[{label!r}] y", y, ndim=1, rows=x.shape[0])
+    ax = _axes(ax)
+    for label, (x, y) in checked.items():
         ax.plot(x, y, label=label, linewidth=1.3)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -207,26 +220,35 @@ def plot_optimizer_paths(J: Callable[[NDArray[np.float64], NDArray[np.float64]],
                          f"got {len(paths)}")
     if isinstance(levels, (int, np.integer)) and not isinstance(levels, bool):
         levels = Integer(1)("levels", levels)
+    elif np.ndim(levels) == 0:
+        raise TypeError(f"levels: expected an integer or increasing levels, got {levels!r:.80}")
     else:
         levels = check_array("levels", levels, ndim=1)
         if np.any(np.diff(levels) <= 0):
             raise ValueError("levels: expected increasing contour levels")
     xlim, ylim = _check_range("xlim", xlim), _check_range("ylim", ylim)
-    ax = _axes(ax)
+    checked = {}
+    for label, path in paths.items():
+        checked[label] = check_array(f"paths[{label!r}]", path, ndim=2)
+        if checked[label].shape[1] != 2:
+            raise ValueError(f"paths[{label!r}]: expected shape (k, 2), got {checked[label].shape}")
+    star = None if minimum is None else check_array("minimum", minimum, ndim=1, rows=2)
     t1, t2 = np.meshgrid(np.linspace(*xlim, 300), np.linspace(*ylim, 300))
-    ax.contour(t1, t2, np.asarray(J(t1, t2)), levels=levels, colors="0.7", linewidths=0.7)
-    for color, (label, path) in zip(COLORS, paths.items()):
-        path = check_array(f"paths[{label!r}]", path, ndim=2)
-        if path.shape[1] != 2:
-            raise ValueError(f"paths[{label!r}]: expected shape (k, 2), got {path.shape}")
+    heights = np.asarray(J(t1, t2), dtype=np.float64)   # NaN or inf leave gaps in the contours
+    if heights.shape != t1.shape:
+        raise ValueError(f"J(theta1, theta2): expected shape {t1.shape}, like its arguments, "
+                         f"got shape {heights.shape}")
+    ax = _axes(ax)
+    ax.contour(t1, t2, heights, levels=levels, colors="0.7", linewidths=0.7)
+    for color, (label, path) in zip(COLORS, checked.items()):
         ax.plot(path[:, 0], path[:, 1], "o-", color=color, markersize=2.5, linewidth=1.0,
                 label=label)
-    if minimum is not None:
-        ax.plot(*minimum, "*", color="black", markersize=10, label="minimum")
+    if star is not None:
+        ax.plot(*star, "*", color="black", markersize=10, label="minimum")
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_xlabel(r"$\theta_1$")
     ax.set_ylabel(r"$\theta_2$")
-    if paths or minimum is not None:
+    if paths or star is not None:
         ax.legend(loc="upper right")
     return ax

@@ -496,7 +496,7 @@ def optimizer_path(grad: Callable[[Array], ArrayLike], theta0: ArrayLike, optimi
     ValueError
         If ``grad`` returns NaN or infinity (the path has diverged).
     FloatingPointError
-        If a step overflows (see :meth:`Optimizer.update`).
+        If a step overflows float64 (the path has diverged), naming the step.
     """
     theta = check_array("theta0", theta0, ndim=1)
     if not isinstance(optimizer, Optimizer):
@@ -505,8 +505,12 @@ def optimizer_path(grad: Callable[[Array], ArrayLike], theta0: ArrayLike, optimi
         raise TypeError(f"grad: expected a callable theta -> gradient, got {grad!r}")
     optimizer = optimizer.copy()
     path = [theta]
-    for _ in range(num_steps):
+    for step in range(1, num_steps + 1):
         g = check_array("grad(theta)", grad(theta), ndim=1, rows=theta.shape[0])
-        theta = optimizer.update({"theta": theta}, {"dtheta": g})["theta"]
+        try:
+            theta = optimizer.update({"theta": theta}, {"dtheta": g})["theta"]
+        except FloatingPointError as error:   # the copy is private: no reset() to offer
+            raise FloatingPointError(f"optimizer: step {step} overflowed float64, the path has "
+                                     f"diverged; lower the learning rate") from error
         path.append(theta)
     return np.array(path)

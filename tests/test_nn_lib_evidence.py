@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -65,6 +66,15 @@ def test_t_quantile_far_in_the_tail_has_the_closed_forms(p):
     assert t_quantile(p, 1) == pytest.approx(1 / math.tan(math.pi * (1 - p)), rel=1e-9)
     assert t_quantile(p, 2) == pytest.approx((2 * p - 1) / math.sqrt(2 * p * (1 - p)), rel=1e-9)
     assert t_quantile(1 - p, 1) == -t_quantile(p, 1)
+
+
+@pytest.mark.parametrize("p", [1e-3, 1e-9, 1e-14, 1e-16, 5e-17, 1e-100])
+def test_t_quantile_of_a_small_p_keeps_its_digits(p):
+    # 1 - p would round p away (to 1.0 below 1.1e-16): the lower tail is solved as it is.
+    # Cauchy: tan(pi (p - 1/2)) = -1 / tan(pi p); df = 2 as above.
+    assert t_quantile(p, 1) == pytest.approx(-1 / math.tan(math.pi * p), rel=1e-12)
+    assert t_quantile(p, 2) == pytest.approx((2 * p - 1) / math.sqrt(2 * p * (1 - p)), rel=1e-12)
+    assert t_cdf(t_quantile(p, 3), 3) == pytest.approx(p, rel=1e-12)
 
 
 @settings(max_examples=60, deadline=None)
@@ -201,7 +211,13 @@ def test_interval_is_frozen_and_prints_its_numbers():
     (Interval(0.0, -1e-9, 1e-9, 10, 0.95, 9.0), "+.3f", "+0.000 [+0.000, +0.000]"),
     (Interval(1e-14, -0.1246, 0.1246, 10, 0.95, 9.0), "+.3f", "+0.000 [-0.125, +0.125]"),
     (Interval(-1e-14, -0.1246, 0.1246, 10, 0.95, 9.0), "+.3f", "+0.000 [-0.125, +0.125]"),
-    (Interval(-2e-11, -3e-11, -1e-11, 10, 0.95, 9.0), ".1%", "0.0% [0.0%, 0.0%]"),
+    (Interval(-2e-11, -3e-11, 1e-11, 10, 0.95, 9.0), ".1%", "0.0% [0.0%, 0.0%]"),
+    # ... except where it decides the verdict: an interval clear of zero never shows a zero.
+    (Interval(-2e-11, -3e-11, -1e-11, 10, 0.95, 9.0), ".1%",
+     "-2.00e-09% [-3.00e-09%, -1.00e-09%]"),
+    (Interval(-0.012, -0.024, -4e-7, 10, 0.95, 9.0), "+.3f", "-1.20e-02 [-2.40e-02, -4.00e-07]"),
+    (Interval(2e-7, 1e-7, 3e-7, 10, 0.95, 9.0), ".3f", "2.00e-07 [1.00e-07, 3.00e-07]"),
+    (Interval(0.012, -1e-8, 0.024, 10, 0.95, 9.0), "+.3f", "+0.012 [+0.000, +0.024]"),
     (Interval(0.9, 0.9 - 1e-9, 0.9 + 1e-9, 10, 0.95, 9.0), ".3f", "0.900 [0.900, 0.900]"),
     (Interval(0.9, 0.9 - 1e-9, 0.9005, 10, 0.95, 9.0), ".3f", "0.9000 [0.9000, 0.9005]"),
     (Interval(0.5, 0.5, 0.5, 10, 0.95, 9.0), ".3f", "0.500 [0.500, 0.500]"),
@@ -209,6 +225,39 @@ def test_interval_is_frozen_and_prints_its_numbers():
 ])
 def test_interval_formats_as_mean_and_ends(interval, spec, text):
     assert format(interval, spec) == text
+
+
+def test_str_shows_the_confidence_level_unrounded_and_no_negative_zero():
+    assert str(mean_interval([1.0, 2.0, 3.0], confidence=0.995)).startswith("2 (99.5% interval ")
+    assert str(Interval(-0.0, -0.0, 0.0, 5, 0.95, 4.0)) == "0 (95% interval 0 to 0, n = 5)"
+
+
+@pytest.mark.parametrize("call, names", [
+    (lambda: mean_interval([1e308, 1.7e308]), "samples"),
+    (lambda: paired_difference_interval([1e308, -1e308], [-1e308, 1e308]), "a, b"),
+    (lambda: welch_difference_interval([1e308, 1.7e308], [1.0, 2.0]), "a, b"),
+    (lambda: mean_interval([1e200, -1e200]), "samples"),        # the spread's squares overflow
+])
+def test_measurements_that_overflow_are_refused_not_turned_into_nan(call, names):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")     # refused by nn_lib, before any NumPy warning
+        with pytest.raises(ValueError, match=f"^{re.escape(names)}: expected measurements whose "
+                                             f"mean and spread fit in float64"):
+            call()
+
+
+@pytest.mark.parametrize("scale", [1e-150, 1.0, 1e150])
+def test_welch_degrees_of_freedom_do_not_depend_on_the_scale(scale):
+    a, b = np.array([1.0, 2.0, 4.0, 7.0]), np.array([3.0, 1.0, 2.0, 2.0, 9.0])
+    # By hand: a has mean 3.5 and s_a^2 = 21/3 = 7; b has mean 3.4 and s_b^2 = 41.2/4 = 10.3.
+    va, vb = 7.0 / 4, 10.3 / 5
+    df = (va + vb) ** 2 / (va ** 2 / 3 + vb ** 2 / 4)
+    assert welch_difference_interval(a * scale, b * scale).df == pytest.approx(df, rel=1e-12)
+
+
+def test_map_names_a_function_that_does_not_return_numbers():
+    with pytest.raises(TypeError, match="^function: expected a number for each end"):
+        mean_interval([1.0, 2.0, 3.0]).map(lambda v: "high")
 
 
 @pytest.mark.parametrize("spec", [".0f", "+.3f", ".1%", ".3g"])
@@ -229,11 +278,20 @@ def test_interval_format_shows_ends_apart_from_the_mean_and_from_zero(mean, belo
     interval = Interval(mean, mean - below, mean + above, 5, 0.95, 4.0)
     text = format(interval, f"{sign}.{digits}f")
     mean_text, low_text, high_text = re.fullmatch(r"(\S+) \[(\S+), (\S+)\]", text).groups()
+    clear_of_zero = interval.low > 0 or interval.high < 0
+    if "e" in text:    # six decimals would show a number of an interval clear of zero as zero
+        assert clear_of_zero
+        for number_text, value in zip((mean_text, low_text, high_text),
+                                      (interval.mean, interval.low, interval.high)):
+            assert float(number_text) == pytest.approx(value, rel=0.006)
+            assert (float(number_text) > 0) == (value > 0)
+        return
     shown = len(mean_text.partition(".")[2])
     assert digits <= shown <= max(digits, 6)
     assert len(low_text.partition(".")[2]) == len(high_text.partition(".")[2]) == shown
     # What a reader should see: what six decimals cannot tell apart is equal.
-    mean, low, high = (0.0 if abs(x) < 0.5e-6 else x for x in (mean, interval.low, interval.high))
+    mean, low, high = (0.0 if abs(x) < 0.5e-6 and not clear_of_zero else x
+                       for x in (mean, interval.low, interval.high))
     low, high = (mean if f"{end:.6f}" == f"{mean:.6f}" else end for end in (low, high))
     for end, end_text in [(low, low_text), (high, high_text)]:
         assert abs(float(end_text) - end) <= 0.5 * 10.0 ** -shown + 1e-12

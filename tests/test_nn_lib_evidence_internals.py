@@ -206,11 +206,11 @@ def test_log_front_uses_the_small_complement_when_the_other_is_near_one(a, b):
 
 def test_interval_is_the_mean_plus_and_minus_the_t_quantile_times_the_standard_error():
     # Confidence 0.5 at df = 1: t_{0.75, 1} = tan(pi / 4) = 1, so the half width is the SE.
-    interval = evidence._interval(1.0, 2.0, 5, 1.0, 0.5)
+    interval = evidence._interval(1.0, 2.0, 5, 1.0, 0.5, "samples")
     assert interval == Interval(mean=1.0, low=pytest.approx(-1.0, abs=1e-14),
                                 high=pytest.approx(3.0, abs=1e-14), n=5, confidence=0.5, df=1.0)
     # Confidence 0.9 at df = 2: t_{0.95, 2} = 0.9 / sqrt(2 * 0.95 * 0.05) = 2.919986.
-    interval = evidence._interval(-3.0, 0.5, 3, 2.0, 0.9)
+    interval = evidence._interval(-3.0, 0.5, 3, 2.0, 0.9, "samples")
     half = 0.9 / math.sqrt(2 * 0.95 * 0.05) * 0.5
     assert (interval.low, interval.high) == (pytest.approx(-3.0 - half, rel=1e-12),
                                              pytest.approx(-3.0 + half, rel=1e-12))

@@ -194,6 +194,21 @@ def test_cached_key_changes_with_the_library_source(tmp_path, monkeypatch):
     assert calls == [1, 2]
 
 
+def test_cached_tells_apart_two_functions_of_the_same_name(tmp_path, monkeypatch):
+    # Two lambdas (or a function redefined in a notebook) share a module and a name.
+    monkeypatch.setenv(notebook.CACHE_VARIABLE, str(tmp_path))
+    assert notebook.cached(lambda seed: seed, seed=1) == 1
+    assert notebook.cached(lambda seed: -seed, seed=1) == -1
+    assert notebook.cached(lambda seed: seed, seed=1) == 1    # and finds each one again
+    assert len(list(tmp_path.glob("*.pickle"))) == 2
+
+
+@pytest.mark.parametrize("sets", [{"x": 1}, [{"x": 1}, 2], ({"x": 1},)])
+def test_cached_in_parallel_names_argument_sets_that_are_not_a_list_of_dicts(sets):
+    with pytest.raises(TypeError, match="^argument_sets: expected a list of dicts"):
+        notebook.cached_in_parallel(abs, sets)
+
+
 def test_cached_refuses_a_non_callable():
     with pytest.raises(TypeError, match="^compute: expected a function"):
         notebook.cached(3)

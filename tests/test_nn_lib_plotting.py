@@ -165,10 +165,24 @@ J0 = lambda a, b: a ** 2 + b ** 2
                  r"paths\['a'\]", id="paths-columns"),
     pytest.param(lambda: plotting.plot_optimizer_paths(J0, {"a": np.ones(4)}, (0, 1), (0, 1)),
                  r"paths\['a'\]", id="paths-1d"),
+    # X of three rows with a three-input network: the plane needs two features, not other weights.
+    pytest.param(lambda: plotting.plot_decision_boundary(P3, np.ones((3, 10)), Y0), "X", id="db-X-rows"),
+    pytest.param(lambda: plotting.plot_data(X0, Y0, c="red"), "scatter", id="data-scatter-c"),
+    pytest.param(lambda: plotting.plot_costs({"s": nl.train_seeds(X0, Y0, [2, 1], [0, 1], num_epochs=2)}),
+                 r"curves\['s'\]", id="costs-list-of-results"),
+    pytest.param(lambda: plotting.plot_optimizer_paths(J0, {}, (0, 1), (0, 1), minimum=(0.5,)),
+                 "minimum", id="paths-minimum"),
+    pytest.param(lambda: plotting.plot_optimizer_paths(lambda a, b: a[:10], {}, (0, 1), (0, 1)),
+                 r"J\(theta1, theta2\)", id="paths-J-shape"),
+    pytest.param(lambda: plotting.plot_optimizer_paths(J0, {}, (0, 1), (0, 1), levels=5.0),
+                 "levels", id="paths-levels-float"),
+    pytest.param(lambda: plotting.plot_optimizer_paths(J0, {"a": np.ones((4, 2)), "b": np.ones(3)},
+                                                       (0, 1), (0, 1)), r"paths\['b'\]", id="paths-late"),
 ])
 def test_plotting_refuses_bad_input_naming_the_argument(call, argument):
     with pytest.raises((ValueError, TypeError), match=f"^{argument}"):
         call()
+    assert not plt.get_fignums()    # checked before drawing: no half-drawn figure is left open
 
 
 @pytest.mark.parametrize("kwargs, argument", [
@@ -189,6 +203,11 @@ def test_plot_optimizer_paths_draws_every_path_or_refuses():
     nine = eight | {"p8": np.array([[0.9, 0.0], [0.9, 0.5]])}
     with raises_exactly(ValueError, "paths: expected at most 8 paths (one colour each), got 9"):
         plotting.plot_optimizer_paths(J0, nine, xlim=(0.0, 1.0), ylim=(0.0, 1.0))
+
+
+def test_plot_costs_refuses_an_empty_dict_as_a_value_error():
+    with raises_exactly(ValueError, "curves: expected at least one curve, got an empty dict"):
+        plotting.plot_costs({})
 
 
 def test_plot_costs_refuses_a_curve_that_is_not_a_pair():

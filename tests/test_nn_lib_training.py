@@ -511,6 +511,14 @@ def test_optimizer_path_starts_at_theta0_and_matches_update():
         np.testing.assert_allclose(path[k], theta["t"], rtol=1e-15)
 
 
+def test_a_diverging_optimizer_path_names_the_step():
+    # Gradient descent on J = theta^2 / 2 at rate 1e10: |theta| grows by 1e10 - 1 per step,
+    # past 1.8e308 at step 31, while the gradient (theta itself) is still finite.
+    with raises_exactly(FloatingPointError, "optimizer: step 31 overflowed float64, the path "
+                                            "has diverged; lower the learning rate"):
+        nl.optimizer_path(lambda t: t, [1.0], nl.GradientDescent(1e10), 100)
+
+
 @pytest.mark.parametrize("grad, error, message", [
     (lambda t: np.ones((2, 1)), ValueError, "grad(theta): expected a 1-D array, got shape (2, 1)"),
     (lambda t: np.ones(3), ValueError, "grad(theta): expected 2 entries, got shape (3,)"),
