@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import (NONNEGATIVE, Integer, check_array, check_parameters, check_X_Y,
-                          validate_params)
+from ._validation import (NONNEGATIVE, Boolean, Integer, check_array, check_parameters,
+                          check_X_Y, validate_params)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -24,7 +24,11 @@ CLASS_COLORS = ("#D55E00", "#0072B2")
 
 
 def use_book_style() -> None:
-    """Set matplotlib's defaults to the book's figure style (sizes, fonts, grid, colours)."""
+    """Set matplotlib's defaults to the book's figure style (sizes, fonts, grid, colours).
+
+    It changes the global ``matplotlib.rcParams`` for the rest of the session; inside
+    ``with matplotlib.rc_context():`` the change ends with the block.
+    """
     import matplotlib as mpl
     from cycler import cycler
 
@@ -131,6 +135,7 @@ def plot_decision_boundary(parameters: Mapping[str, ArrayLike], X: ArrayLike, Y:
     return ax
 
 
+@validate_params(logy=Boolean())
 def plot_costs(curves: Mapping[str, Any], ax: Axes | None = None, xlabel: str = "epoch",
                ylabel: str = "cost", logy: bool = False) -> Axes:
     """Draw several cost curves on one axis.
@@ -144,7 +149,8 @@ def plot_costs(curves: Mapping[str, Any], ax: Axes | None = None, xlabel: str = 
     xlabel, ylabel : str
         Axis labels.
     logy : bool
-        Logarithmic cost axis.
+        Logarithmic cost axis (costs <= 0 are then left out of the curve, as
+        matplotlib does).
 
     Returns
     -------

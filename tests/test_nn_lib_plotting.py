@@ -205,6 +205,11 @@ def test_plot_optimizer_paths_draws_every_path_or_refuses():
         plotting.plot_optimizer_paths(J0, nine, xlim=(0.0, 1.0), ylim=(0.0, 1.0))
 
 
+def test_plot_costs_refuses_a_logy_that_is_not_a_boolean():
+    with raises_exactly(TypeError, "logy: expected True or False, got 'no'"):
+        plotting.plot_costs({"a": ((0, 1), (1.0, 0.5))}, logy="no")
+
+
 def test_plot_costs_refuses_an_empty_dict_as_a_value_error():
     with raises_exactly(ValueError, "curves: expected at least one curve, got an empty dict"):
         plotting.plot_costs({})
