@@ -218,6 +218,7 @@ def test_interval_is_frozen_and_prints_its_numbers():
     (Interval(-0.012, -0.024, -4e-7, 10, 0.95, 9.0), "+.3f", "-1.20e-02 [-2.40e-02, -4.00e-07]"),
     (Interval(2e-7, 1e-7, 3e-7, 10, 0.95, 9.0), ".3f", "2.00e-07 [1.00e-07, 3.00e-07]"),
     (Interval(0.012, -1e-8, 0.024, 10, 0.95, 9.0), "+.3f", "+0.012 [+0.000, +0.024]"),
+    (Interval(-1e-9, -0.02, 0.0, 10, 0.95, 9.0), "+.3f", "+0.000 [-0.020, +0.000]"),  # ends at 0
     (Interval(0.9, 0.9 - 1e-9, 0.9 + 1e-9, 10, 0.95, 9.0), ".3f", "0.900 [0.900, 0.900]"),
     (Interval(0.9, 0.9 - 1e-9, 0.9005, 10, 0.95, 9.0), ".3f", "0.9000 [0.9000, 0.9005]"),
     (Interval(0.5, 0.5, 0.5, 10, 0.95, 9.0), ".3f", "0.500 [0.500, 0.500]"),
@@ -237,6 +238,9 @@ def test_str_shows_the_confidence_level_unrounded_and_no_negative_zero():
     (lambda: paired_difference_interval([1e308, -1e308], [-1e308, 1e308]), "a, b"),
     (lambda: welch_difference_interval([1e308, 1.7e308], [1.0, 2.0]), "a, b"),
     (lambda: mean_interval([1e200, -1e200]), "samples"),        # the spread's squares overflow
+    # Pairwise sums of +inf and -inf: a NaN mean, refused as well.
+    (lambda: mean_interval([1.7e308, 1.7e308, -1.7e308, -1.7e308]), "samples"),
+    (lambda: welch_difference_interval([1.7e308, 1.7e308, -1.7e308, -1.7e308], [1.0, 2.0]), "a, b"),
 ])
 def test_measurements_that_overflow_are_refused_not_turned_into_nan(call, names):
     with warnings.catch_warnings():
@@ -256,8 +260,10 @@ def test_welch_degrees_of_freedom_do_not_depend_on_the_scale(scale):
 
 
 def test_map_names_a_function_that_does_not_return_numbers():
-    with pytest.raises(TypeError, match="^function: expected a number for each end"):
-        mean_interval([1.0, 2.0, 3.0]).map(lambda v: "high")
+    # The message shows what came back for the low end (-0.48 here; the mean is 2).
+    with pytest.raises(TypeError, match="^function: expected a number for each end and for the "
+                                        "mean, got 'low'$"):
+        mean_interval([1.0, 2.0, 3.0]).map(lambda v: "low" if v < 1 else "not low")
 
 
 @pytest.mark.parametrize("spec", [".0f", "+.3f", ".1%", ".3g"])
