@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import numbers
 import sys
 import time
@@ -244,10 +245,6 @@ def train(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int],
                 checkpoint_every=checkpoint_every, print_every=print_every)[0]
 
 
-_SEEDS_OPTIONS = ("optimizer", "num_epochs", "mini_batch_size", "lambd", "keep_prob",
-                  "initialization", "lr_schedule", "cost_every", "record_steps", "checkpoint_every")
-
-
 @validate_params(**_TRAINING_LIMITS)
 def train_seeds(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int], seeds: Sequence[int],
                 **options: Any) -> list[TrainingResult]:
@@ -289,10 +286,12 @@ def train_seeds(X: ArrayLike, Y: ArrayLike, layer_dims: Sequence[int], seeds: Se
     if refused:
         raise TypeError(f"train_seeds: expected keywords of train other than seed, parameters "
                         f"and print_every (they are for one run at a time), got {refused}")
-    unknown = sorted(set(options) - set(_SEEDS_OPTIONS))
+    allowed = [name for name in inspect.signature(train).parameters
+               if name not in ("X", "Y", "layer_dims", "seed", "parameters", "print_every")]
+    unknown = sorted(set(options) - set(allowed))
     if unknown:
         raise TypeError(f"train_seeds(): got unexpected keyword argument(s) {unknown}; its options "
-                        f"are the keywords of train {', '.join(_SEEDS_OPTIONS)}")
+                        f"are the keywords of train {', '.join(allowed)}")
     if isinstance(seeds, np.ndarray) and seeds.ndim == 1:
         seeds = list(seeds)
     if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
