@@ -354,7 +354,11 @@ def _checked_data_sets(X: ArrayLike, Y: ArrayLike, S: int) -> tuple[Array, Array
         raise ValueError(f"X, Y: expected one data set per seed ({S}), got X of shape "
                          f"{X.shape} and Y of shape {Y.shape}")
     for k in range(S):
-        check_X_Y(X[k], Y[k])
+        try:
+            check_X_Y(X[k], Y[k])
+        except ValueError as error:
+            name, _, expected = str(error).partition(": ")
+            raise ValueError(f"{name}[{k}] (the data set of seeds[{k}]): {expected}") from None
     return X, Y
 
 
