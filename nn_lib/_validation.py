@@ -75,17 +75,19 @@ def check_label_values(name: str, Y: np.ndarray) -> np.ndarray:
     return Y
 
 
-def check_X_Y(X: object, Y: object) -> tuple[np.ndarray, np.ndarray]:
-    """Validate data in the notes' layout: ``X`` (n_x, m), ``Y`` (1, m)."""
-    X = check_array("X", X, ndim=2)
-    Y = check_array("Y", Y, ndim=2, rows=1)
+def check_X_Y(X: object, Y: object, names: tuple[str, str] = ("X", "Y")
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Validate data in the notes' layout: ``X`` (n_x, m), ``Y`` (1, m); messages use ``names``."""
+    x, y = names
+    X = check_array(x, X, ndim=2)
+    Y = check_array(y, Y, ndim=2, rows=1)
     if Y.shape[1] != X.shape[1]:
-        transposed = (f"; if the {X.shape[0]} rows of X are the examples, pass X.T "
+        transposed = (f"; if the {X.shape[0]} rows of {x} are the examples, pass {x}.T "
                       f"(one example per column)" if Y.shape[1] == X.shape[0] else "")
         raise ValueError(
-            f"Y: expected shape (1, {X.shape[1]}) to match the {X.shape[1]} columns "
-            f"(examples) of X, got shape {Y.shape}{transposed}")
-    return X, check_label_values("Y", Y)
+            f"{y}: expected shape (1, {X.shape[1]}) to match the {X.shape[1]} columns "
+            f"(examples) of {x}, got shape {Y.shape}{transposed}")
+    return X, check_label_values(y, Y)
 
 
 class Real:

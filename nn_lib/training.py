@@ -354,11 +354,7 @@ def _checked_data_sets(X: ArrayLike, Y: ArrayLike, S: int) -> tuple[Array, Array
         raise ValueError(f"X, Y: expected one data set per seed ({S}), got X of shape "
                          f"{X.shape} and Y of shape {Y.shape}")
     for k in range(S):
-        try:
-            check_X_Y(X[k], Y[k])
-        except ValueError as error:
-            name, _, expected = str(error).partition(": ")
-            raise ValueError(f"{name}[{k}] (the data set of seeds[{k}]): {expected}") from None
+        check_X_Y(X[k], Y[k], names=(f"X[{k}]", f"Y[{k}]"))
     return X, Y
 
 

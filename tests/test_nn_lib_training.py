@@ -711,9 +711,9 @@ def test_train_seeds_refuses_a_stack_of_data_of_the_wrong_size():
     X, Y = nl.make_moons(20, seed=0)
     with pytest.raises(ValueError, match=r"^X, Y: expected one data set per seed \(3\)"):
         nl.train_seeds(np.stack([X, X]), np.stack([Y, Y]), [2, 3, 1], [0, 1, 2])
-    with pytest.raises(ValueError, match=r"^Y\[1\] \(the data set of seeds\[1\]\): expected labels 0 or 1"):
+    with pytest.raises(ValueError, match=r"^Y\[1\]: expected labels 0 or 1"):
         nl.train_seeds(np.stack([X, X]), np.stack([Y, Y * 2]), [2, 3, 1], [0, 1])
-    with pytest.raises(ValueError, match=r"^Y\[0\] \(the data set of seeds\[0\]\): expected shape \(1, 20\)"):
+    with pytest.raises(ValueError, match=r"^Y\[0\]: expected shape \(1, 20\) to match the 20 columns \(examples\) of X\[0\]"):
         nl.train_seeds(np.stack([X, X]), np.stack([Y[:, :19], Y[:, :19]]), [2, 3, 1], [0, 1])
 
 
