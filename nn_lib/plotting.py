@@ -54,6 +54,9 @@ def _axes(ax: Axes | None) -> Axes:
 def plot_data(X: ArrayLike, Y: ArrayLike, ax: Axes | None = None, **scatter: Any) -> Axes:
     """Scatter a 2-D, two-class data set, class 0 and class 1 in :data:`CLASS_COLORS`.
 
+    The two classes are labelled "class 0" and "class 1"; no legend is drawn, so
+    that several panels can share one: ``ax.legend()`` adds it to these axes.
+
     Parameters
     ----------
     X : array_like of shape (2, m)
